@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "swabline",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swabline", targets: ["swabline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // The domain: value types, rules, queue calling, result matching. No I/O, no clock.
+        .target(name: "SwablineCore"),
+        // Persistence: the schema, the one writer, queries, and reading `sites/`.
+        .target(
+            name: "SwablineStore",
+            dependencies: [
+                "SwablineCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // HTTP: routes, authentication, webhook verification.
+        .target(
+            name: "SwablineServer",
+            dependencies: [
+                "SwablineStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.json")]
+        ),
+        .executableTarget(
+            name: "swabline",
+            dependencies: [
+                "SwablineServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SwablineCoreTests", dependencies: ["SwablineCore"]),
+        .testTarget(name: "SwablineStoreTests", dependencies: ["SwablineStore"]),
+        .testTarget(
+            name: "SwablineServerTests",
+            dependencies: [
+                "SwablineServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        // Drives the real server over loopback HTTP, and the real `swabline` binary.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "SwablineServer",
+                "swabline",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,53 @@
+/// Checking and masking the personal data a roster carries (rule 8).
+public enum PersonalData {
+    private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    private static let checkDigits: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+
+    /// Why a PRC resident ID number (GB 11643-1999, 18 characters) is not
+    /// valid, or nil when it is.
+    public static func nationalIDProblem(_ id: String) -> String? {
+        let chars = Array(id.uppercased())
+        guard chars.count == 18 else { return "must be 18 characters, not \(chars.count)" }
+        var sum = 0
+        for (index, char) in chars.prefix(17).enumerated() {
+            guard let digit = char.wholeNumberValue, char.isASCII else { return "the first 17 characters must be digits" }
+            sum += digit * weights[index]
+        }
+        let expected = checkDigits[sum % 11]
+        guard chars[17] == expected else { return "check digit is \(chars[17]), expected \(expected)" }
+        let year = Int(String(chars[6..<10]))!, month = Int(String(chars[10..<12]))!, day = Int(String(chars[12..<14]))!
+        guard (1900...2100).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        else { return "birth date \(year)-\(month)-\(day) does not exist" }
+        return nil
+    }
+
+    /// Why a mainland mobile number is not valid, or nil when it is.
+    public static func phoneProblem(_ phone: String) -> String? {
+        let chars = Array(phone)
+        guard chars.count == 11, chars.allSatisfy({ $0.isASCII && $0.isNumber }) else { return "must be 11 digits" }
+        guard chars[0] == "1", ("3"..."9").contains(chars[1]) else { return "must start with 13–19" }
+        return nil
+    }
+
+    /// `310***********123X`: enough to tell two people apart at the desk,
+    /// not enough to be the number.
+    public static func maskNationalID(_ id: String) -> String { mask(id, keepFirst: 3, keepLast: 4) }
+
+    /// `138****5678`.
+    public static func maskPhone(_ phone: String) -> String { mask(phone, keepFirst: 3, keepLast: 4) }
+
+    static func mask(_ value: String, keepFirst: Int, keepLast: Int) -> String {
+        let chars = Array(value)
+        guard chars.count > keepFirst + keepLast else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(keepFirst)) + String(repeating: "*", count: chars.count - keepFirst - keepLast)
+            + String(chars.suffix(keepLast))
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}

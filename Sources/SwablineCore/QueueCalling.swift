@@ -1,0 +1,159 @@
+/// One waiting ticket, as the caller sees it. The queue is given in check-in
+/// order; the caller never reads the clock.
+public struct WaitingTicket: Sendable, Hashable {
+    public var ticket: Int64
+    public var household: Int64
+    public var lane: Lane
+    /// Flagged single-tube (close contact, symptoms, retest): never pooled.
+    public var singleTube: Bool
+    /// How many people have been called before this ticket although they
+    /// checked in after it (bounded by `CallPolicy.maxOvertake`).
+    public var overtaken: Int
+
+    public init(ticket: Int64, household: Int64, lane: Lane, singleTube: Bool, overtaken: Int = 0) {
+        self.ticket = ticket
+        self.household = household
+        self.lane = lane
+        self.singleTube = singleTube
+        self.overtaken = overtaken
+    }
+}
+
+/// How far the caller may deviate from strict queue order to fill a tube.
+public struct CallPolicy: Sendable, Hashable {
+    /// The most people who may be called ahead of a household that checked
+    /// in before them. Filling a tube to the brim matters (every empty place
+    /// is a wasted test), but nobody may wait forever behind smaller
+    /// households: once a household has been passed this many times over,
+    /// nobody passes it again.
+    public var maxOvertake: Int
+
+    public init(maxOvertake: Int) { self.maxOvertake = maxOvertake }
+
+    /// About one full tube's worth of people may pass a household.
+    public static func standard(for mode: TubeMode) -> CallPolicy { CallPolicy(maxOvertake: max(mode.capacity, 5)) }
+}
+
+/// What a station gets when it calls the next group.
+public struct CallDecision: Sendable, Hashable {
+    /// The tickets called, in the order they should step up.
+    public var called: [Int64]
+    /// New overtaken counts for tickets that were passed by this call.
+    public var overtaken: [Int64: Int]
+    /// People waiting who may only go into a single tube (shown to the
+    /// station so it opens one when they pile up).
+    public var singleTubeWaiting: Int
+    /// People waiting in the whole queue after this call.
+    public var stillWaiting: Int
+}
+
+/// The queue caller: a pure function from the waiting queue and the open
+/// tube to the next group for that tube.
+///
+/// It keeps rule 1 (never more people than the tube's room; single-tube
+/// people only into single tubes, alone), rule 2 (whole households: a
+/// household goes into one tube unless it is larger than a tube, and then into
+/// the fewest tubes), calls the priority lane first, and bounds overtaking.
+public enum QueueCaller {
+    /// Picks the next group for a tube of `mode` that already holds `filled`
+    /// people.
+    ///
+    /// - Throws: `RuleViolation.headDoesNotFit` when the household at the
+    ///   head does not fit the room left and may not be passed any more: the
+    ///   station must seal its tube and open a new one.
+    public static func nextGroup(
+        queue: [WaitingTicket],
+        mode: TubeMode,
+        filled: Int,
+        policy: CallPolicy
+    ) throws(RuleViolation) -> CallDecision {
+        let capacity = mode.capacity
+        var room = max(0, capacity - filled)
+        let singleWaiting = queue.reduce(0) { $0 + ($1.singleTube ? 1 : 0) }
+        let units = CallingUnit.build(from: queue, pooled: mode.isPooled)
+
+        var called: [Int64] = []
+        var passed: [Int] = []  // indices of units that were skipped
+        var overtaken: [Int64: Int] = [:]
+
+        for (index, unit) in units.enumerated() where room > 0 {
+            let size = unit.tickets.count
+            let take: Int
+            if size <= room {
+                take = size
+            } else if size > capacity, fewestTubesKept(size: size, room: room, capacity: capacity) {
+                take = room  // a household larger than a tube: split, into the fewest tubes
+            } else {
+                passed.append(index)
+                continue
+            }
+            // Everyone passed so far is overtaken by `take` more people.
+            if passed.contains(where: { units[$0].overtaken + take > policy.maxOvertake }) { break }
+            for p in passed {
+                units[p].tickets.forEach { overtaken[$0] = units[p].overtaken + take }
+                units[p].overtaken += take
+            }
+            called.append(contentsOf: unit.tickets.prefix(take))
+            room -= take
+        }
+
+        let pooledWaiting = mode.isPooled ? queue.count - singleWaiting : queue.count
+        if called.isEmpty, pooledWaiting > 0, room > 0, let head = units.first {
+            throw .headDoesNotFit(waiting: head.tickets.count, room: room)
+        }
+        return CallDecision(
+            called: called,
+            overtaken: overtaken,
+            singleTubeWaiting: singleWaiting - (mode.isPooled ? 0 : called.count),
+            stillWaiting: queue.count - called.count
+        )
+    }
+
+    /// Whether putting `room` members of a household of `size` into this tube
+    /// still lets the whole household fit into the fewest tubes possible.
+    static func fewestTubesKept(size: Int, room: Int, capacity: Int) -> Bool {
+        let fewest = (size + capacity - 1) / capacity
+        let rest = size - room
+        return 1 + (rest + capacity - 1) / capacity == fewest
+    }
+}
+
+/// A household's waiting members, called together; or, for a single tube,
+/// one person.
+final class CallingUnit {
+    var tickets: [Int64]
+    var overtaken: Int
+
+    init(tickets: [Int64], overtaken: Int) {
+        self.tickets = tickets
+        self.overtaken = overtaken
+    }
+
+    /// Groups the queue into units in calling order: priority lane first, a
+    /// household placed where its earliest member stands (an elder in the
+    /// priority lane brings their household along).
+    ///
+    /// For a pooled tube, single-tube people are left out; for a single
+    /// tube, flagged people come first, one per unit.
+    static func build(from queue: [WaitingTicket], pooled: Bool) -> [CallingUnit] {
+        let ordered = queue.filter { $0.lane == .priority } + queue.filter { $0.lane == .normal }
+        if !pooled {
+            let flagged = ordered.filter(\.singleTube)
+            let others = ordered.filter { !$0.singleTube }
+            return (flagged + others).map { CallingUnit(tickets: [$0.ticket], overtaken: $0.overtaken) }
+        }
+        var units: [CallingUnit] = []
+        var byHousehold: [Int64: CallingUnit] = [:]
+        for entry in ordered where !entry.singleTube {
+            if let unit = byHousehold[entry.household] {
+                unit.tickets.append(entry.ticket)
+                unit.overtaken = max(unit.overtaken, entry.overtaken)
+            } else {
+                let unit = CallingUnit(tickets: [entry.ticket], overtaken: entry.overtaken)
+                byHousehold[entry.household] = unit
+                units.append(unit)
+            }
+        }
+        return units
+    }
+}

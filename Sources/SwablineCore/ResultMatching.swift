@@ -1,0 +1,58 @@
+/// What happened to one tube's result in a lab's delivery.
+public enum ResultFate: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Recorded; its members' outcomes follow from it.
+    case applied
+    /// The same result was already recorded: nothing changes (rule 4).
+    case duplicate
+    /// A different result for an already resulted tube: kept for a person to
+    /// resolve, nothing overwritten (rule 4).
+    case anomaly
+    /// No such tube was shipped to this lab.
+    case unknownTube = "unknown_tube"
+    /// The tube exists but the lab has not confirmed receiving its box: a
+    /// result for it would skip a step of custody (rule 6).
+    case notReceived = "not_received"
+}
+
+/// Matches tube results back to people.
+public enum ResultMatching {
+    /// The fate of one posted result, given what is known of the tube.
+    ///
+    /// - Parameters:
+    ///   - state: the tube's custody state, or nil when this lab has no such tube.
+    ///   - recorded: the result already recorded for the tube, if any.
+    public static func fate(of posted: TubeResult, state: TubeState?, recorded: TubeResult?) -> ResultFate {
+        guard let state else { return .unknownTube }
+        if let recorded { return recorded == posted ? .duplicate : .anomaly }
+        return state == .received ? .applied : .notReceived
+    }
+
+    /// One member of a resulted tube and where their outcome stands.
+    public struct Member: Sendable, Hashable {
+        public var resident: Int64
+        /// Order of this sample among all the resident's samples: a later
+        /// sample's result always wins over an earlier one's.
+        public var sampleSequence: Int64
+        /// The sequence of the sample that decided the current outcome, if any.
+        public var decidedBySequence: Int64?
+
+        public init(resident: Int64, sampleSequence: Int64, decidedBySequence: Int64?) {
+            self.resident = resident
+            self.sampleSequence = sampleSequence
+            self.decidedBySequence = decidedBySequence
+        }
+    }
+
+    /// The outcome each member of a tube gets from its result. A member whose
+    /// outcome was already decided by a later sample (a retest that came back
+    /// first) keeps it.
+    public static func outcomes(
+        for result: TubeResult, mode: TubeMode, members: [Member]
+    ) -> [(resident: Int64, outcome: Outcome)] {
+        let outcome = Outcome.from(result, in: mode)
+        return members.compactMap { member in
+            if let decided = member.decidedBySequence, decided > member.sampleSequence { return nil }
+            return (member.resident, outcome)
+        }
+    }
+}

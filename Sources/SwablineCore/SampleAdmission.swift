@@ -1,0 +1,94 @@
+/// Everything the admission check needs to know about one scan of a
+/// resident into a tube, gathered by the store inside the write transaction.
+public struct SampleRequest: Sendable {
+    public struct Tube: Sendable {
+        public var code: String
+        public var mode: TubeMode
+        public var state: TubeState
+        public var filled: Int
+        public init(code: String, mode: TubeMode, state: TubeState, filled: Int) {
+            self.code = code
+            self.mode = mode
+            self.state = state
+            self.filled = filled
+        }
+    }
+
+    public var tube: Tube
+    public var resident: String
+    public var singleTube: Bool
+    /// The resident's outcome in this round, if any.
+    public var outcome: Outcome?
+    /// The tube of the resident's latest sample in this round, if any.
+    public var latestSampleTube: String?
+    /// Household members checked in and not yet sampled, this resident included.
+    public var householdWaiting: Int
+    /// Household members already in this tube.
+    public var householdInThisTube: Int
+    /// Another open tube that holds members of the household and still has room.
+    public var householdOpenTubeElsewhere: String?
+
+    public init(
+        tube: Tube, resident: String, singleTube: Bool, outcome: Outcome?, latestSampleTube: String?,
+        householdWaiting: Int, householdInThisTube: Int, householdOpenTubeElsewhere: String?
+    ) {
+        self.tube = tube
+        self.resident = resident
+        self.singleTube = singleTube
+        self.outcome = outcome
+        self.latestSampleTube = latestSampleTube
+        self.householdWaiting = householdWaiting
+        self.householdInThisTube = householdInThisTube
+        self.householdOpenTubeElsewhere = householdOpenTubeElsewhere
+    }
+}
+
+/// What kind of sample a scan makes.
+public enum SampleAdmission: Sendable, Equatable {
+    /// The resident's first sample in this round.
+    case first
+    /// A retest (after pool-positive) or a resample (after invalid).
+    case retest
+    /// The resident is already in this very tube: the scan gives back the
+    /// same slot and changes nothing (rule 3).
+    case alreadyInThisTube
+
+    /// Decides whether the resident may go into the tube, checking rules 1, 2,
+    /// 3 and 6 in the order a person at the desk would want to hear them.
+    public static func decide(_ request: SampleRequest) throws(RuleViolation) -> SampleAdmission {
+        let tube = request.tube
+        if request.latestSampleTube == tube.code { return .alreadyInThisTube }
+        guard tube.state == .open else { throw .tubeNotOpen(tube: tube.code, state: tube.state) }
+
+        let kind: SampleAdmission
+        if let previous = request.latestSampleTube {
+            guard let outcome = request.outcome, outcome.needsRetest else {
+                throw .alreadySampled(resident: request.resident, tube: previous)
+            }
+            if outcome.retestNeedsSingleTube, tube.mode.isPooled {
+                throw .retestNeedsSingleTube(resident: request.resident)
+            }
+            kind = .retest
+        } else {
+            kind = .first
+        }
+
+        if request.singleTube, tube.mode.isPooled {
+            throw .singleTubePersonInPooledTube(resident: request.resident)
+        }
+        let room = tube.mode.capacity - tube.filled
+        guard room > 0 else { throw .tubeFull(tube: tube.code, capacity: tube.mode.capacity) }
+
+        // Rule 2 concerns the first sample of pooled households, checked when
+        // the household's first member enters this tube.
+        if kind == .first, tube.mode.isPooled, !request.singleTube, request.householdInThisTube == 0 {
+            if let other = request.householdOpenTubeElsewhere { throw .householdInOtherTube(tube: other) }
+            let waiting = request.householdWaiting
+            let capacity = tube.mode.capacity
+            let fits = waiting <= room
+                || (waiting > capacity && QueueCaller.fewestTubesKept(size: waiting, room: room, capacity: capacity))
+            guard fits else { throw .householdDoesNotFit(waiting: waiting, room: room) }
+        }
+        return kind
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import SwablineCore
+
+extension Store {
+    /// Creates a bearer token and returns it; only its hash is kept, so it is
+    /// shown this once.
+    ///
+    /// Staff tokens belong to one site; a courier token may be limited to one
+    /// site's boxes; a coordinator token sees every site.
+    public func createToken(role: Role, site: String?, label: String?) async throws -> (id: Int64, token: String) {
+        switch (role, site) {
+        case (.staff, nil):
+            throw StoreError.invalid(field: "site", why: "is required for a staff token (staff work at one site)")
+        case (.coordinator, .some):
+            throw StoreError.invalid(field: "site", why: "is not used for a coordinator token (coordinators see every site)")
+        case (.lab, _):
+            throw StoreError.invalid(field: "role", why: "lab is not a token role: labs sign webhooks with `swabline labs add`")
+        default: break
+        }
+        let token = Secrets.newToken()
+        let hash = Secrets.tokenHash(token)
+        let id = try await write { db, now in
+            if let site { _ = try self.site(db, site) }
+            try db.execute(
+                sql: "INSERT INTO token (hash, role, site_id, label, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [hash, role.rawValue, site, label, now])
+            return db.lastInsertedRowID
+        }
+        return (id, token)
+    }
+
+    /// The actor a bearer token stands for, or nil when it is unknown or revoked.
+    public func actor(forToken token: String) async throws -> Actor? {
+        let hash = Secrets.tokenHash(token)
+        return try await read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, role, site_id FROM token WHERE hash = ? AND revoked_at IS NULL", arguments: [hash])
+            else { return nil }
+            let id: Int64 = row["id"]
+            let site: String? = row["site_id"]
+            switch Role(rawValue: row["role"]) {
+            case .staff: return site.map { .staff(token: id, site: $0) }
+            case .courier: return .courier(token: id, sites: site.map { [$0] } ?? [])
+            case .coordinator: return .coordinator(token: id)
+            case .lab, nil: return nil
+            }
+        }
+    }
+
+    /// Gives a lab its first webhook secret (creating the lab if no site
+    /// named it yet) and returns the secret.
+    public func addLab(_ lab: String) async throws -> String {
+        if let why = Codes.problem(lab) { throw StoreError.invalid(field: "lab", why: why) }
+        let secret = Secrets.newWebhookSecret()
+        try await write { db, now in
+            try db.execute(sql: "INSERT INTO lab (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [lab, now])
+            let active = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM lab_secret WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+                arguments: [lab, now])!
+            guard active == 0 else {
+                throw StoreError.conflict(code: "lab_has_secret",
+                    message: "Lab \(lab) already has a webhook secret; use `swabline labs rotate \(lab)` for a new one.")
+            }
+            try db.execute(sql: "INSERT INTO lab_secret (lab_id, secret, created_at) VALUES (?, ?, ?)", arguments: [lab, secret, now])
+        }
+        return secret
+    }
+
+    /// Adds a new secret for a lab; the secrets it had stay valid for
+    /// `overlap` more seconds so the lab can switch without losing a delivery.
+    public func rotateLabSecret(_ lab: String, overlap: TimeInterval) async throws -> String {
+        let secret = Secrets.newWebhookSecret()
+        let expires = Timestamp.string(clock().addingTimeInterval(overlap))
+        try await write { db, now in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM lab WHERE id = ?", arguments: [lab]) != nil else {
+                throw StoreError.notFound(kind: "lab", code: lab)
+            }
+            try db.execute(
+                sql: "UPDATE lab_secret SET expires_at = ? WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+                arguments: [expires, lab, expires])
+            try db.execute(sql: "INSERT INTO lab_secret (lab_id, secret, created_at) VALUES (?, ?, ?)", arguments: [lab, secret, now])
+        }
+        return secret
+    }
+
+    /// The secrets that may sign a lab's webhook now (several during a rotation).
+    public func webhookSecrets(lab: String) async throws -> [String] {
+        let now = Timestamp.string(clock())
+        return try await read { db in
+            try String.fetchAll(
+                db, sql: "SELECT secret FROM lab_secret WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC",
+                arguments: [lab, now])
+        }
+    }
+}

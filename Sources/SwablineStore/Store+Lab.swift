@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import SwablineCore
+
+/// One tube result as a lab posts it.
+public struct PostedResult: Sendable, Equatable {
+    public var tube: String
+    public var result: TubeResult
+    public var testedAt: String
+    public var ct: Double?
+
+    public init(tube: String, result: TubeResult, testedAt: String, ct: Double?) {
+        self.tube = tube
+        self.result = result
+        self.testedAt = testedAt
+        self.ct = ct
+    }
+}
+
+/// What a lab's webhook delivers.
+public enum LabEvent: Sendable, Equatable {
+    /// The lab confirms it received a box and counted its tubes.
+    case boxReceived(box: String, tubeCount: Int)
+    /// Results for tubes, applied all in one transaction.
+    case tubeResults([PostedResult])
+}
+
+/// The answer to one lab delivery. It is stored with the delivery, so a
+/// redelivery of the same webhook-id gets exactly the same answer.
+public struct LabDeliveryAnswer: Sendable, Codable, Equatable {
+    public struct Fate: Sendable, Codable, Equatable {
+        public var tube: String
+        public var fate: ResultFate
+    }
+
+    public var type: String
+    public var box: BoxView?
+    public var results: [Fate]?
+    public var counts: [String: Int]?
+}
+
+extension Store {
+    /// The encoder of stored answers: the wire format, byte for byte.
+    public static func wireEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Applies one verified lab delivery exactly once.
+    ///
+    /// A `webhook-id` seen before returns the answer given the first time
+    /// and changes nothing; a delivery that fails (a box not handed over,
+    /// say) leaves no trace, so the lab can send it again once it is fixed.
+    /// Returns the stored answer's JSON and whether it is a redelivery.
+    public func receiveLabDelivery(lab: String, webhookID: String, event: LabEvent) async throws -> (body: Data, replayed: Bool) {
+        let actor = Actor.lab(id: lab)
+        return try await write { db, now in
+            if let stored = try Data.fetchOne(
+                db, sql: "SELECT response FROM webhook_delivery WHERE lab_id = ? AND webhook_id = ?", arguments: [lab, webhookID])
+            {
+                return (stored, true)
+            }
+            let answer: LabDeliveryAnswer
+            switch event {
+            case let .boxReceived(box, tubeCount):
+                let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
+                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM tube WHERE box_code = ?", arguments: [box])!
+                if state == .handedOver, count != tubeCount {
+                    throw StoreError.rule(.tubeCountMismatch(expected: count, reported: tubeCount))
+                }
+                try Self.advanceBox(db, code: box, from: state, to: .received, actor: actor, toActor: actor.label, now: now, tubeCount: count)
+                answer = LabDeliveryAnswer(type: "box.received", box: try Self.boxView(db, code: box))
+            case let .tubeResults(results):
+                var fates: [LabDeliveryAnswer.Fate] = []
+                for posted in results {
+                    let fate = try Self.applyResult(db, posted, lab: lab, webhookID: webhookID, now: now)
+                    fates.append(.init(tube: posted.tube, fate: fate))
+                }
+                let counts = Dictionary(grouping: fates, by: \.fate.rawValue).mapValues(\.count)
+                answer = LabDeliveryAnswer(type: "tube.results", results: fates, counts: counts)
+            }
+            let body = try Self.wireEncoder().encode(answer)
+            try db.execute(
+                sql: "INSERT INTO webhook_delivery (lab_id, webhook_id, received_at, status, response) VALUES (?, ?, ?, 200, ?)",
+                arguments: [lab, webhookID, now, body])
+            return (body, false)
+        }
+    }
+
+    /// Applies one tube's result (rule 4: exactly once; a conflicting one is
+    /// kept as an anomaly, never overwrites) and updates its members' outcomes.
+    static func applyResult(_ db: Database, _ posted: PostedResult, lab: String, webhookID: String, now: String) throws -> ResultFate {
+        let tube = try Row.fetchOne(
+            db,
+            sql: "SELECT t.code, t.state, t.mode, t.result, t.round_id FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?",
+            arguments: [posted.tube, lab])
+        let state = tube.map { TubeState(rawValue: $0["state"])! }
+        let recorded = tube.flatMap { ($0["result"] as String?).flatMap(TubeResult.init(rawValue:)) }
+        let fate = ResultMatching.fate(of: posted.result, state: state, recorded: recorded)
+        switch fate {
+        case .applied:
+            guard let tube else { return fate }
+            try db.execute(
+                sql: "UPDATE tube SET state = 'resulted', result = ?, ct = ?, tested_at = ? WHERE code = ?",
+                arguments: [posted.result.rawValue, posted.ct, posted.testedAt, posted.tube])
+            try recordCustody(db, subject: "tube", code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
+            let members = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample FROM sample s
+                    LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
+                    WHERE s.tube_code = ?
+                    """,
+                arguments: [posted.tube])
+            let mode = TubeMode(rawValue: tube["mode"])!
+            let bySample = Dictionary(uniqueKeysWithValues: members.map { ($0["resident_id"] as Int64, $0["sample_id"] as Int64) })
+            let outcomes = ResultMatching.outcomes(
+                for: posted.result, mode: mode,
+                members: members.map { .init(resident: $0["resident_id"], sampleSequence: $0["sample_id"], decidedBySequence: $0["decided_by_sample"]) })
+            for (resident, outcome) in outcomes {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
+                          updated_at = excluded.updated_at
+                        """,
+                    arguments: [tube["round_id"], resident, outcome.rawValue, bySample[resident], now])
+            }
+        case .anomaly:
+            try db.execute(
+                sql: """
+                    INSERT INTO anomaly (tube_code, lab_id, recorded_result, posted_result, webhook_id, at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [posted.tube, lab, recorded!.rawValue, posted.result.rawValue, webhookID, now])
+        case .duplicate, .unknownTube, .notReceived:
+            break
+        }
+        return fate
+    }
+}

@@ -1,0 +1,166 @@
+import GRDB
+import SwablineCore
+
+/// The fields a walk-in gives at the gate (unknown resident code).
+public struct WalkIn: Sendable, Equatable {
+    public var name: String
+    public var idNumber: String
+    public var phone: String
+    public var building: String
+    public var unit: String
+    public var room: String
+    public var singleTube: Bool
+
+    public init(name: String, idNumber: String, phone: String, building: String, unit: String, room: String, singleTube: Bool = false) {
+        self.name = name
+        self.idNumber = idNumber
+        self.phone = phone
+        self.building = building
+        self.unit = unit
+        self.room = room
+        self.singleTube = singleTube
+    }
+}
+
+extension Store {
+    /// Signs a resident in at the gate (签到) and gives them a ticket.
+    ///
+    /// A resident already checked in this round gets their own ticket back
+    /// (rule 3). An unknown code is refused unless walk-in fields come with
+    /// it; then the resident is registered, joining their household by
+    /// address. `priority` puts the resident in the priority lane by staff
+    /// choice even when the roster does not.
+    public func checkIn(
+        site: String, code: String, walkIn: WalkIn?, priority: Bool, by actor: Actor
+    ) async throws -> CheckInResult {
+        try Self.requireStaff(actor, site: site)
+        try Self.requireCode(code, field: "resident_code")
+        return try await write { db, now in
+            _ = try self.site(db, site)
+            let round = try Self.currentRound(db)
+            var registered = false
+            var resident = try Self.residentRow(db, code: code)
+            if resident == nil {
+                guard let walkIn else {
+                    throw StoreError.notFound(kind: "resident", code: code)
+                }
+                let fields = [
+                    "resident_code": code, "name": walkIn.name, "id_number": walkIn.idNumber, "phone": walkIn.phone,
+                    "building": walkIn.building, "unit": walkIn.unit, "room": walkIn.room,
+                    "household": RosterEntry.householdKey(building: walkIn.building, unit: walkIn.unit, room: walkIn.room),
+                    "priority": priority ? "1" : "0", "single_tube": walkIn.singleTube ? "1" : "0",
+                ]
+                switch RosterCheck.entry(fields, file: "walk-in", line: 0) {
+                case let .success(entry):
+                    try Self.upsertResident(db, site: site, entry: entry, walkIn: true, now: now)
+                case let .failure(problems):
+                    throw StoreError.invalid(field: problems.problems[0].field, why: problems.problems[0].why)
+                }
+                resident = try Self.residentRow(db, code: code)
+                registered = true
+            }
+            guard let resident else { throw StoreError.notFound(kind: "resident", code: code) }
+            guard resident["site_id"] == site else {
+                throw StoreError.conflict(code: "resident_at_other_site",
+                    message: "Resident \(code) is registered at another site and is tested there.")
+            }
+            let residentID: Int64 = resident["id"]
+            if let ticket = try Int64.fetchOne(
+                db, sql: "SELECT id FROM ticket WHERE round_id = ? AND resident_id = ?", arguments: [round.id, residentID])
+            {
+                // Back after an invalid sample: queue again for the resample.
+                let outcome = try String.fetchOne(
+                    db, sql: "SELECT status FROM outcome WHERE round_id = ? AND resident_id = ?", arguments: [round.id, residentID])
+                if outcome == Outcome.invalid.rawValue {
+                    try db.execute(
+                        sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE id = ? AND status = 'sampled'",
+                        arguments: [ticket])
+                }
+                return CheckInResult(
+                    ticket: try Self.ticketView(db, id: ticket), resident: Self.residentView(resident), repeated: true,
+                    registered: false)
+            }
+            if let tube = try String.fetchOne(
+                db, sql: "SELECT tube_code FROM sample WHERE round_id = ? AND resident_id = ? AND retest = 0",
+                arguments: [round.id, residentID])
+            {
+                throw StoreError.rule(.alreadySampled(resident: code, tube: tube))
+            }
+            let lane: Lane = priority || resident["priority"] ? .priority : .normal
+            let number = try Int.fetchOne(
+                db, sql: "SELECT coalesce(max(number), 0) + 1 FROM ticket WHERE round_id = ? AND site_id = ?",
+                arguments: [round.id, site])!
+            try db.execute(
+                sql: """
+                    INSERT INTO ticket (round_id, site_id, resident_id, number, lane, status, checked_in_at)
+                    VALUES (?, ?, ?, ?, ?, 'waiting', ?)
+                    """,
+                arguments: [round.id, site, residentID, number, lane.rawValue, now])
+            return CheckInResult(
+                ticket: try Self.ticketView(db, id: db.lastInsertedRowID), resident: Self.residentView(resident),
+                repeated: false, registered: registered)
+        }
+    }
+
+    /// Calls the next group to a station for its open tube. The core
+    /// decides who (whole households, priority first, bounded overtaking);
+    /// the store marks their tickets called.
+    public func callNext(site: String, station: String, by actor: Actor) async throws -> CallResult {
+        try Self.requireStaff(actor, site: site)
+        return try await write { db, now in
+            _ = try self.site(db, site)
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM station WHERE site_id = ? AND id = ?", arguments: [site, station]) != nil
+            else { throw StoreError.notFound(kind: "station", code: station) }
+            guard let tubeCode = try String.fetchOne(
+                db, sql: "SELECT code FROM tube WHERE site_id = ? AND station_id = ? AND state = 'open'", arguments: [site, station])
+            else {
+                throw StoreError.conflict(code: "no_open_tube", message: "Station \(station) has no open tube: scan a new tube first.")
+            }
+            let tube = try Self.tubeView(db, code: tubeCode)
+            let round = try Self.currentRound(db)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.id, t.lane, t.overtaken, r.household_id,
+                      (r.single_tube OR coalesce(o.status, '') = 'pool_positive') AS single_tube
+                    FROM ticket t JOIN resident r ON r.id = t.resident_id
+                    LEFT JOIN outcome o ON o.round_id = t.round_id AND o.resident_id = t.resident_id
+                    WHERE t.round_id = ? AND t.site_id = ? AND t.status = 'waiting'
+                    ORDER BY t.id
+                    """,
+                arguments: [round.id, site])
+            let queue = rows.map {
+                WaitingTicket(
+                    ticket: $0["id"], household: $0["household_id"], lane: Lane(rawValue: $0["lane"])!,
+                    singleTube: $0["single_tube"], overtaken: $0["overtaken"])
+            }
+            let decision = try StoreError.checking {
+                try QueueCaller.nextGroup(queue: queue, mode: tube.mode, filled: tube.filled, policy: .standard(for: tube.mode))
+            }
+            for (ticket, overtaken) in decision.overtaken {
+                try db.execute(sql: "UPDATE ticket SET overtaken = ? WHERE id = ?", arguments: [overtaken, ticket])
+            }
+            var called: [CalledPerson] = []
+            for ticket in decision.called {
+                try db.execute(
+                    sql: "UPDATE ticket SET status = 'called', station_id = ?, called_at = ? WHERE id = ?",
+                    arguments: [station, now, ticket])
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT t.number, t.lane, r.code, r.name, h.key FROM ticket t
+                        JOIN resident r ON r.id = t.resident_id JOIN household h ON h.id = r.household_id WHERE t.id = ?
+                        """,
+                    arguments: [ticket])!
+                let lane = Lane(rawValue: row["lane"])!
+                called.append(
+                    CalledPerson(
+                        ticket: Self.ticketLabel(number: row["number"], lane: lane), residentCode: row["code"],
+                        name: row["name"], household: row["key"], lane: lane))
+            }
+            return CallResult(
+                station: station, tube: tube, called: called, singleTubeWaiting: decision.singleTubeWaiting,
+                stillWaiting: decision.stillWaiting)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import GRDB
+import SwablineCore
+
+/// A round (轮次) of testing: coverage and outcomes are counted per round.
+public struct RoundInfo: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var name: String
+    public var openedAt: String
+}
+
+extension Store {
+    /// The round new check-ins and tubes belong to: the one opened last.
+    static func currentRound(_ db: Database) throws -> RoundInfo {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1") else {
+            throw StoreError.conflict(code: "no_round", message: "No round is open. Open one with POST /v1/rounds.")
+        }
+        return RoundInfo(id: row["id"], name: row["name"], openedAt: row["opened_at"])
+    }
+
+    public func currentRound() async throws -> RoundInfo {
+        try await read { try Self.currentRound($0) }
+    }
+
+    /// Opens a new round; from now on check-ins, tubes and outcomes count
+    /// toward it.
+    public func openRound(name: String) async throws -> RoundInfo {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 100 else {
+            throw StoreError.invalid(field: "name", why: "must be 1 to 100 characters")
+        }
+        return try await write { db, now in
+            try db.execute(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)", arguments: [trimmed, now])
+            return RoundInfo(id: db.lastInsertedRowID, name: trimmed, openedAt: now)
+        }
+    }
+
+    /// Opens a first round when there is none, so a new install runs with no
+    /// set-up. Returns the current round.
+    public func ensureRound(defaultName: String) async throws -> RoundInfo {
+        try await write { db, now in
+            if let round = try? Self.currentRound(db) { return round }
+            try db.execute(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)", arguments: [defaultName, now])
+            return RoundInfo(id: db.lastInsertedRowID, name: defaultName, openedAt: now)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import GRDB
+import SwablineCore
+
+extension Store {
+    /// What `importSites` did.
+    public struct ImportSummary: Sendable, Equatable {
+        public var sites: Int
+        public var residents: Int
+    }
+
+    /// Brings the database up to date with `sites/`: new sites, stations,
+    /// slots, households and residents are added, changed fields are updated,
+    /// and nothing is ever deleted (tickets, tubes and outcomes refer to it).
+    /// A lab named by a site is created without a secret until
+    /// `swabline labs add` gives it one.
+    public func importSites(_ sites: [LoadedSite]) async throws -> ImportSummary {
+        try await write { db, now in
+            var residents = 0
+            for site in sites {
+                let s = site.definition
+                try db.execute(sql: "INSERT INTO lab (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [s.lab, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO site (id, name, address, time_zone, zone, pool_mode, lab_id, opens, closes)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
+                          time_zone = excluded.time_zone, zone = excluded.zone, pool_mode = excluded.pool_mode,
+                          lab_id = excluded.lab_id, opens = excluded.opens, closes = excluded.closes
+                        """,
+                    arguments: [s.id, s.name, s.address, s.timeZone, s.zone.rawValue, s.poolMode.rawValue, s.lab,
+                                s.opens.description, s.closes.description])
+                for station in s.stations {
+                    try db.execute(
+                        sql: "INSERT INTO station (site_id, id, name) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name",
+                        arguments: [s.id, station.id, station.name])
+                }
+                for slot in s.slots {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO building_slot (site_id, building, starts, ends) VALUES (?, ?, ?, ?)
+                            ON CONFLICT DO UPDATE SET starts = excluded.starts, ends = excluded.ends
+                            """,
+                        arguments: [s.id, slot.building, slot.from.description, slot.to.description])
+                }
+                for entry in site.roster {
+                    try Self.upsertResident(db, site: s.id, entry: entry, walkIn: false, now: now)
+                    residents += 1
+                }
+            }
+            return ImportSummary(sites: sites.count, residents: residents)
+        }
+    }
+
+    /// Adds or updates one resident, joining (or creating) their household.
+    @discardableResult
+    static func upsertResident(_ db: Database, site: String, entry: RosterEntry, walkIn: Bool, now: String) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO household (site_id, key, building, unit, room) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (site_id, key) DO NOTHING
+                """,
+            arguments: [site, entry.household, entry.building, entry.unit, entry.room])
+        let household = try Int64.fetchOne(
+            db, sql: "SELECT id FROM household WHERE site_id = ? AND key = ?", arguments: [site, entry.household])!
+        try db.execute(
+            sql: """
+                INSERT INTO resident (code, site_id, household_id, name, id_number, phone, priority, single_tube, walk_in, registered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (code) DO UPDATE SET household_id = excluded.household_id, name = excluded.name,
+                  id_number = excluded.id_number, phone = excluded.phone, priority = excluded.priority,
+                  single_tube = excluded.single_tube
+                WHERE resident.site_id = excluded.site_id
+                """,
+            arguments: [entry.code, site, household, entry.name, entry.idNumber, entry.phone, entry.priority,
+                        entry.singleTube, walkIn, now])
+        return try Int64.fetchOne(db, sql: "SELECT id FROM resident WHERE code = ?", arguments: [entry.code])!
+    }
+
+    /// The site's definition as stored, or `site_not_found`.
+    func site(_ db: Database, _ id: String) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM site WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound(kind: "site", code: id)
+        }
+        return row
+    }
+
+    /// The ids and names of all sites.
+    public func siteList() async throws -> [(id: String, name: String)] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM site ORDER BY id").map { ($0["id"], $0["name"]) }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import SwablineCore
+
+/// Why the store refused a request. Nothing was written when one is thrown:
+/// every method runs in one transaction that rolls back on error.
+public enum StoreError: Error, Sendable, Equatable {
+    /// No such thing, or not one the actor may see (rule 7 hides what is not theirs).
+    case notFound(kind: String, code: String)
+    /// The actor may not do this at all.
+    case forbidden(String)
+    /// A domain rule would be broken.
+    case rule(RuleViolation)
+    /// A field of the request is malformed.
+    case invalid(field: String, why: String)
+    /// The request clashes with what is already there.
+    case conflict(code: String, message: String)
+
+    public var code: String {
+        switch self {
+        case let .notFound(kind, _): "\(kind)_not_found"
+        case .forbidden: "forbidden"
+        case let .rule(violation): violation.code
+        case .invalid: "invalid_field"
+        case let .conflict(code, _): code
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case let .notFound(kind, code): "No \(kind.replacingOccurrences(of: "_", with: " ")) '\(code)' here."
+        case let .forbidden(why): why
+        case let .rule(violation): violation.message
+        case let .invalid(field, why): "\(field) \(why)."
+        case let .conflict(_, message): message
+        }
+    }
+}
+
+extension StoreError {
+    /// Runs a core rule check, turning its violation into a store error.
+    static func checking<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let violation as RuleViolation { throw StoreError.rule(violation) }
+    }
+}

@@ -1,0 +1,3 @@
+import SwablineServer
+import ArgumentParser
+import GRDB
