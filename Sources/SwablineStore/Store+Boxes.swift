@@ -30,7 +30,7 @@ extension Store {
         case let (.staff(_, site), row?): visible = row["site_id"] == site
         case let (.courier(token, sites), row?):
             let state = BoxState(rawValue: row["state"])!
-            visible = row["courier_token"] == token
+            visible = (row["courier_token"] as Int64?) == token
                 || (state == .sealed && (sites.isEmpty || sites.contains(row["site_id"])))
         case let (.lab(id), row?): visible = row["lab_id"] == id
         case (.coordinator, _): throw StoreError.forbidden("Coordinators watch boxes; they do not move them.")
@@ -67,7 +67,7 @@ extension Store {
             let (_, boxState) = try Self.scopedBox(db, code: box, actor: actor)
             guard case .staff = actor else { throw StoreError.forbidden("Only site staff pack boxes.") }
             let tubeRow = try Self.scopedTube(db, code: tube, actor: actor)
-            if tubeRow["box_code"] == box { return try Self.boxView(db, code: box) }
+            if (tubeRow["box_code"] as String?) == box { return try Self.boxView(db, code: box) }
             guard boxState == .packing else {
                 throw StoreError.conflict(code: "box_not_packing", message: "Box \(box) is \(boxState.rawValue): tubes go into a box that is still packing.")
             }
@@ -128,7 +128,7 @@ extension Store {
         let courier = try Self.requireCourier(actor)
         return try await write { db, now in
             let (row, state) = try Self.scopedBox(db, code: box, actor: actor)
-            guard row["courier_token"] == courier.token else { throw StoreError.notFound(kind: "box", code: box) }
+            guard (row["courier_token"] as Int64?) == courier.token else { throw StoreError.notFound(kind: "box", code: box) }
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM tube WHERE box_code = ?", arguments: [box])!
             try Self.advanceBox(db, code: box, from: state, to: .handedOver, actor: actor, toActor: "lab:\(row["lab_id"] as String)",
                 now: now, tubeCount: count)

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import Logging
+import SwablineCore
+import SwablineStore
+
+/// Everything `swabline serve` can be told.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var databasePath: String
+    public var sitesPath: String
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "swabline.sqlite", sitesPath: String = "sites",
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.sitesPath = sitesPath
+        self.logLevel = logLevel
+    }
+}
+
+/// The sites folder did not check out; the server does not start on bad data.
+public struct SiteFolderError: Error, CustomStringConvertible {
+    public var problems: [SiteProblem]
+    public var description: String {
+        "The sites folder has \(problems.count) problem(s):\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Opens the store, brings it up to date with the sites folder, and makes
+/// sure a round is open: what a first start needs, and nothing else.
+public func prepareStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> Store {
+    let store = try Store(path: configuration.databasePath)
+    let report = SiteDirectory.load(configuration.sitesPath)
+    guard report.problems.isEmpty else { throw SiteFolderError(problems: report.problems) }
+    let summary = try await store.importSites(report.sites)
+    let round = try await store.ensureRound(defaultName: "Round 1")
+    logger.info("store ready", metadata: [
+        "database": "\(configuration.databasePath)", "sites": "\(summary.sites)", "residents": "\(summary.residents)",
+        "round": "\(round.name)",
+    ])
+    return store
+}
+
+/// Builds the whole application: the store, the router, the server.
+public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "swabline")
+    logger.logLevel = configuration.logLevel
+    let store = try await prepareStore(configuration, logger: logger)
+    return Application(
+        router: buildRouter(store: store),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swabline"),
+        logger: logger)
+}
+
+/// The routes, with errors as problem+json and tokens resolved to actors.
+public func buildRouter(store: Store, clock: @escaping @Sendable () -> Date = Date.init) -> Router<AppContext> {
+    let router = Router(context: AppContext.self)
+    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.addRoutes(MetaController().endpoints)
+    let v1 = router.group("v1")
+    v1.addRoutes(LabWebhookController(store: store, clock: clock).endpoints)
+    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store))
+    authenticated.addRoutes(QueueController(store: store).endpoints)
+    authenticated.addRoutes(TubeController(store: store).endpoints)
+    authenticated.addRoutes(BoxController(store: store).endpoints)
+    authenticated.addRoutes(ReportController(store: store).endpoints)
+    return router
+}

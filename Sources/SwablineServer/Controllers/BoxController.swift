@@ -1,0 +1,52 @@
+import Hummingbird
+import SwablineCore
+import SwablineStore
+
+/// Transport boxes: packed and sealed by staff, carried by couriers.
+struct BoxController {
+    let store: Store
+
+    struct CreateRequest: Decodable { var box: String }
+    struct AddTubeRequest: Decodable { var tube: String }
+    struct PickupRequest: Decodable {
+        var tubeCount: Int
+        var temperatureC: Double
+    }
+
+    var endpoints: RouteCollection<AppContext> {
+        let routes = RouteCollection(context: AppContext.self)
+        routes.post("sites/:site/boxes", use: create)
+        routes.post("boxes/:box/tubes", use: addTube)
+        routes.post("boxes/:box/seal", use: seal)
+        routes.post("boxes/:box/pickup", use: pickUp)
+        routes.post("boxes/:box/handover", use: handOver)
+        return routes
+    }
+
+    @Sendable func create(_ request: Request, context: AppContext) async throws -> EditedResponse<BoxView> {
+        let actor = try context.requireActor()
+        let body = try await request.decode(as: CreateRequest.self, context: context)
+        return EditedResponse(status: .created, response: try await store.createBox(site: try context.code("site"), code: body.box, by: actor))
+    }
+
+    @Sendable func addTube(_ request: Request, context: AppContext) async throws -> BoxView {
+        let actor = try context.requireActor()
+        let body = try await request.decode(as: AddTubeRequest.self, context: context)
+        return try await store.addTubeToBox(box: try context.code("box"), tube: body.tube, by: actor)
+    }
+
+    @Sendable func seal(_ request: Request, context: AppContext) async throws -> BoxView {
+        try await store.sealBox(try context.code("box"), by: try context.requireActor())
+    }
+
+    @Sendable func pickUp(_ request: Request, context: AppContext) async throws -> BoxView {
+        let actor = try context.requireActor()
+        let body = try await request.decode(as: PickupRequest.self, context: context)
+        guard body.tubeCount >= 0 else { throw Problem.invalidField("tube_count", "must not be negative") }
+        return try await store.pickUpBox(try context.code("box"), tubeCount: body.tubeCount, temperature: body.temperatureC, by: actor)
+    }
+
+    @Sendable func handOver(_ request: Request, context: AppContext) async throws -> BoxView {
+        try await store.handOverBox(try context.code("box"), by: try context.requireActor())
+    }
+}

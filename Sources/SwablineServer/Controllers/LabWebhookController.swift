@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SwablineCore
+import SwablineStore
+
+/// The lab's one webhook endpoint: box receipts and tube results, signed
+/// with Standard Webhooks.
+struct LabWebhookController {
+    let store: Store
+    let clock: @Sendable () -> Date
+    /// The most results one delivery may carry.
+    static let maxResults = 10_000
+
+    struct Envelope: Decodable {
+        var type: String
+        var timestamp: String?
+    }
+
+    struct BoxReceived: Decodable {
+        struct Data: Decodable {
+            var box: String
+            var tubeCount: Int
+        }
+        var data: Data
+    }
+
+    struct TubeResults: Decodable {
+        struct Item: Decodable {
+            var tube: String
+            var result: String
+            var testedAt: String
+            var ct: Double?
+        }
+        struct Data: Decodable { var results: [Item] }
+        var data: Data
+    }
+
+    var endpoints: RouteCollection<AppContext> {
+        let routes = RouteCollection(context: AppContext.self)
+        routes.post("labs/:lab/webhooks", use: receive)
+        return routes
+    }
+
+    @Sendable func receive(_ request: Request, context: AppContext) async throws -> Response {
+        let lab = try context.code("lab")
+        let body = Data(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+        let secrets = try await store.webhookSecrets(lab: lab)
+        do throws(StandardWebhooks.Failure) {
+            try StandardWebhooks.verify(
+                id: request.headers[HTTPField.Name("webhook-id")!], timestamp: request.headers[HTTPField.Name("webhook-timestamp")!],
+                signature: request.headers[HTTPField.Name("webhook-signature")!], body: body, secrets: secrets, now: clock())
+        } catch {
+            context.logger.warning("refused lab webhook", metadata: ["lab": "\(lab)", "reason": "\(error.code)"])
+            throw Problem(.unauthorized, code: error.code, detail: error.message)
+        }
+        let webhookID = request.headers[HTTPField.Name("webhook-id")!]!
+        guard webhookID.utf8.count <= 200 else { throw Problem.invalidField("webhook-id", "is longer than 200 characters") }
+        let event = try Self.event(from: body)
+        let (answer, replayed) = try await store.receiveLabDelivery(lab: lab, webhookID: webhookID, event: event)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if replayed { headers[HTTPField.Name("webhook-replayed")!] = "true" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+    }
+
+    /// Reads and checks a delivery's payload; the first bad field is named.
+    static func event(from body: Data) throws -> LabEvent {
+        let envelope = try APIDecoder.decode(Envelope.self, from: body)
+        switch envelope.type {
+        case "box.received":
+            let payload = try APIDecoder.decode(BoxReceived.self, from: body)
+            if let why = Codes.problem(payload.data.box) { throw Problem.invalidField("data.box", why) }
+            guard payload.data.tubeCount >= 0 else { throw Problem.invalidField("data.tube_count", "must not be negative") }
+            return .boxReceived(box: payload.data.box, tubeCount: payload.data.tubeCount)
+        case "tube.results":
+            let payload = try APIDecoder.decode(TubeResults.self, from: body)
+            let items = payload.data.results
+            guard !items.isEmpty else { throw Problem.invalidField("data.results", "is empty") }
+            guard items.count <= maxResults else {
+                throw Problem.invalidField("data.results", "holds \(items.count) results; send at most \(maxResults) per delivery")
+            }
+            return .tubeResults(try items.enumerated().map { index, item in
+                let at = "data.results[\(index)]"
+                if let why = Codes.problem(item.tube) { throw Problem.invalidField("\(at).tube", why) }
+                guard let result = TubeResult(rawValue: item.result) else {
+                    throw Problem.invalidField("\(at).result", "must be negative, positive or invalid, not '\(item.result.prefix(32))'")
+                }
+                guard let testedAt = Timestamp.date(item.testedAt) else {
+                    throw Problem.invalidField("\(at).tested_at", "must be an RFC 3339 time such as 2022-04-05T10:30:00Z")
+                }
+                if let ct = item.ct, !(0...60).contains(ct) { throw Problem.invalidField("\(at).ct", "must be between 0 and 60") }
+                return PostedResult(tube: item.tube, result: result, testedAt: Timestamp.string(testedAt), ct: item.ct)
+            })
+        default:
+            throw Problem(.unprocessableContent, code: "unknown_event_type",
+                detail: "Event type '\(envelope.type.prefix(64))' is not one Swabline takes: box.received or tube.results.")
+        }
+    }
+}

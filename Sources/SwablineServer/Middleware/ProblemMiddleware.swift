@@ -1,0 +1,34 @@
+import Hummingbird
+import Logging
+import SwablineStore
+
+/// Turns every error into problem+json: store refusals into their own
+/// problem, Hummingbird's errors (unknown route, body too large) into a
+/// problem with the same status, anything unexpected into a 500 that is
+/// logged by its type only, never with request data (rule 8).
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as StoreError {
+            return try Problem(error).response(from: request, context: context)
+        } catch let error as HTTPResponseError {
+            let code: String
+            switch error.status {
+            case .notFound: code = "not_found"
+            case .methodNotAllowed: code = "method_not_allowed"
+            case .contentTooLarge: code = "body_too_large"
+            case .badRequest: code = "invalid_body"
+            default: code = "http_\(error.status.code)"
+            }
+            let detail = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            return try Problem(error.status, code: code, detail: detail).response(from: request, context: context)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
+            return try Problem(.internalServerError, code: "internal_error", detail: "Something went wrong on our side; nothing was acknowledged.")
+                .response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import SwablineServer
+import SwablineStore
+
+struct Labs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Labs and their webhook secrets (Standard Webhooks).", subcommands: [Add.self, Rotate.self, Sign.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a lab its webhook secret and print it (whsec_…).")
+
+        @Argument(help: "The lab id, as the sites name it (e.g. lab-dian).")
+        var lab: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try await store.openStore()
+            do { print(try await store.addLab(lab)) } catch let error as StoreError { throw ValidationError(error.message) }
+        }
+    }
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a new secret for a lab; the old one stays valid for the overlap.")
+
+        @Argument(help: "The lab id.")
+        var lab: String
+
+        @Option(help: "Hours the old secret stays valid.")
+        var overlapHours: Double = 24
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try await store.openStore()
+            do {
+                print(try await store.rotateLabSecret(lab, overlap: overlapHours * 3600))
+            } catch let error as StoreError { throw ValidationError(error.message) }
+        }
+    }
+
+    struct Sign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a webhook body as a lab would, printing curl header flags (for trying the API by hand).")
+
+        @Option(help: "The lab's secret (whsec_…).")
+        var secret: String
+
+        @Option(help: "The file holding the JSON body.")
+        var file: String
+
+        @Option(help: "The webhook-id (a new one by default).")
+        var id: String = "msg_" + UUID().uuidString.lowercased()
+
+        func run() throws {
+            guard let body = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
+            let timestamp = Int(Date().timeIntervalSince1970)
+            guard let signature = StandardWebhooks.sign(id: id, timestamp: timestamp, body: body, secret: secret) else {
+                throw ValidationError("--secret must be a whsec_ secret as `swabline labs add` prints it.")
+            }
+            print("-H webhook-id:\(id) -H webhook-timestamp:\(timestamp) -H webhook-signature:\(signature)")
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SwablineServer
+import SwablineStore
+
+/// Where the data lives; shared by every command that opens the store.
+/// Each flag has an environment variable of the same meaning.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: "The SQLite database file (env SWABLINE_DB).")
+    var databasePath: String = ProcessInfo.processInfo.environment["SWABLINE_DB"] ?? "swabline.sqlite"
+
+    @Option(name: .customLong("sites"), help: "The folder of site definitions and rosters (env SWABLINE_SITES).")
+    var sitesPath: String = ProcessInfo.processInfo.environment["SWABLINE_SITES"] ?? "sites"
+
+    var serverConfiguration: ServerConfiguration {
+        ServerConfiguration(databasePath: databasePath, sitesPath: sitesPath)
+    }
+
+    /// Opens the store as the server would, so a command works before the
+    /// first `serve` too.
+    func openStore() async throws -> Store {
+        var logger = Logger(label: "swabline")
+        logger.logLevel = .warning
+        do {
+            return try await prepareStore(serverConfiguration, logger: logger)
+        } catch let error as SiteFolderError {
+            throw ValidationError(error.description)
+        }
+    }
+}

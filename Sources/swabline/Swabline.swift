@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Swabline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swabline",
+        abstract: "Mass PCR testing in residential compounds: queue, tubes, boxes, lab results, outcomes.",
+        subcommands: [Serve.self, Sites.self, Tokens.self, Labs.self, Rounds.self],
+        defaultSubcommand: Serve.self)
+}

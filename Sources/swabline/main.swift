@@ -1,3 +1,0 @@
-import SwablineServer
-import ArgumentParser
-import GRDB
