@@ -1,0 +1,207 @@
+import Foundation
+import GRDB
+import SwablineCore
+import Testing
+@testable import SwablineStore
+
+@Suite("The store keeps the rules")
+struct StoreRuleTests {
+    @Test("rule 5: the writer commits with synchronous = FULL in WAL mode")
+    func durability() async throws {
+        let f = try await Fixture.make()
+        #expect(try f.store.synchronousSetting() == 2)
+        let mode = try await f.store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test("importing the sites again changes nothing")
+    func importIsIdempotent() async throws {
+        let f = try await Fixture.make()
+        let before = try await f.fingerprint()
+        _ = try await f.store.importSites(SiteDirectory.load(Fixture.sitesPath).sites)
+        #expect(try await f.fingerprint() == before)
+    }
+
+    @Test("rule 3: a second check-in gives the same ticket; a second scan the same slot; a second tube is refused")
+    func once() async throws {
+        let f = try await Fixture.make()
+        let first = try await f.store.checkIn(site: Fixture.site, code: "FFY000005", walkIn: nil, priority: false, by: f.staff)
+        let again = try await f.store.checkIn(site: Fixture.site, code: "FFY000005", walkIn: nil, priority: false, by: f.staff)
+        #expect(!first.repeated && again.repeated)
+        #expect(again.ticket.number == first.ticket.number)
+        _ = try await f.store.openTube(site: Fixture.site, code: "T1", station: "s1", mode: nil, by: f.staff)
+        let slot = try await f.store.addSample(tube: "T1", resident: "FFY000005", by: f.staff)
+        let rescan = try await f.store.addSample(tube: "T1", resident: "FFY000005", by: f.staff)
+        #expect(rescan.repeated && rescan.slot == slot.slot && rescan.tube.filled == 1)
+        _ = try await f.store.openTube(site: Fixture.site, code: "T2", station: "s2", mode: nil, by: f.staff)
+        let before = try await f.fingerprint()
+        await #expect(throws: StoreError.rule(.alreadySampled(resident: "FFY000005", tube: "T1"))) {
+            try await f.store.addSample(tube: "T2", resident: "FFY000005", by: f.staff)
+        }
+        #expect(try await f.fingerprint() == before)
+    }
+
+    @Test("rules 1 and 2 at the station: full tubes, single-tube people, households kept together")
+    func tubeRules() async throws {
+        let f = try await Fixture.make()
+        _ = try await f.store.openTube(site: Fixture.site, code: "T5", station: "s1", mode: .pooled5, by: f.staff)
+        for code in try await f.household("1-1-202") {  // four people
+            _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff)
+        }
+        for code in ["FFY000010", "FFY000011"] {
+            _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff)
+            _ = try await f.store.addSample(tube: "T5", resident: code, by: f.staff)
+        }
+        // Three places left, a household of four waiting: not split.
+        await #expect(throws: StoreError.rule(.householdDoesNotFit(waiting: 4, room: 3))) {
+            try await f.store.addSample(tube: "T5", resident: "FFY000006", by: f.staff)
+        }
+        await #expect(throws: StoreError.rule(.singleTubePersonInPooledTube(resident: "FFY000097"))) {
+            try await f.store.addSample(tube: "T5", resident: "FFY000097", by: f.staff)
+        }
+        for code in ["FFY000001", "FFY000002", "FFY000005"] {
+            _ = try await f.store.addSample(tube: "T5", resident: code, by: f.staff)
+        }
+        await #expect(throws: StoreError.rule(.tubeFull(tube: "T5", capacity: 5))) {
+            try await f.store.addSample(tube: "T5", resident: "FFY000014", by: f.staff)
+        }
+        let sealed = try await f.store.sealTube("T5", by: f.staff)
+        #expect(sealed.state == .sealed && !sealed.partial)
+        await #expect(throws: StoreError.rule(.modeNotAllowed(mode: .pooled20, zone: .controlled))) {
+            try await f.store.openTube(site: "huaxiali", code: "T20", station: "s1", mode: .pooled20, by: f.otherStaff)
+        }
+    }
+
+    @Test("rule 4: a result applies once, a repeat is a duplicate, a conflict is kept as an anomaly")
+    func resultsOnce() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-1-202")
+        try await f.shipTube("T1", residents: people, box: "B1")
+        let first = try await f.results("w1", [("T1", .negative)])
+        #expect(first.results?.map(\.fate) == [.applied])
+        let afterFirst = try await f.fingerprint()
+        // The same webhook-id again: the stored answer, nothing written.
+        _ = try await f.results("w1", [("T1", .negative)])
+        #expect(try await f.fingerprint() == afterFirst)
+        let duplicate = try await f.results("w2", [("T1", .negative)])
+        #expect(duplicate.results?.map(\.fate) == [.duplicate])
+        let conflict = try await f.results("w3", [("T1", .positive)])
+        #expect(conflict.results?.map(\.fate) == [.anomaly])
+        let outcome = try await f.store.outcome(resident: people[0], by: f.staff)
+        #expect(outcome.outcome == .negative, "the first result stands")
+        let anomalies = try await f.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM anomaly WHERE tube_code = 'T1' AND posted_result = 'positive'") }
+        #expect(anomalies == 1)
+    }
+
+    @Test("a positive pool puts every member on the retest list; their single-tube retest decides")
+    func retests() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        try await f.shipTube("P1", residents: people, box: "B1")
+        _ = try await f.results("w1", [("P1", .positive)])
+        let list = try await f.store.retests(site: Fixture.site, by: f.coordinator)
+        #expect(list.total == 3)
+        #expect(list.buildings.flatMap { $0.households.flatMap { $0.residents.map(\.code) } } == people)
+        // The retest must be a single tube.
+        _ = try await f.store.openTube(site: Fixture.site, code: "P2", station: "s2", mode: nil, by: f.staff)
+        await #expect(throws: StoreError.rule(.retestNeedsSingleTube(resident: people[0]))) {
+            try await f.store.addSample(tube: "P2", resident: people[0], by: f.staff)
+        }
+        // A single tube takes the retest; its negative result clears the person.
+        try await f.shipTube("S1", residents: [people[0]], box: "B2", station: "s1", mode: .single)
+        _ = try await f.results("w2", [("S1", .negative)])
+        let cleared = try await f.store.outcome(resident: people[0], by: f.staff)
+        #expect(cleared.outcome == .negative)
+        #expect(cleared.samples.map(\.retest) == [false, true])
+        #expect(try await f.store.retests(site: Fixture.site, by: f.staff).total == 2)
+    }
+
+    @Test("rule 6: results for a tube not received, and pickup of an unsealed box, are refused")
+    func custody() async throws {
+        let f = try await Fixture.make()
+        _ = try await f.store.checkIn(site: Fixture.site, code: "FFY000005", walkIn: nil, priority: false, by: f.staff)
+        _ = try await f.store.openTube(site: Fixture.site, code: "T1", station: "s1", mode: nil, by: f.staff)
+        _ = try await f.store.addSample(tube: "T1", resident: "FFY000005", by: f.staff)
+        _ = try await f.store.sealTube("T1", by: f.staff)
+        _ = try await f.store.createBox(site: Fixture.site, code: "B1", by: f.staff)
+        _ = try await f.store.addTubeToBox(box: "B1", tube: "T1", by: f.staff)
+        let before = try await f.fingerprint()
+        await #expect(throws: StoreError.notFound(kind: "box", code: "B1")) {
+            try await f.store.pickUpBox("B1", tubeCount: 1, temperature: 4, by: f.courier)
+        }
+        #expect(try await f.fingerprint() == before)
+        _ = try await f.store.sealBox("B1", by: f.staff)
+        _ = try await f.store.pickUpBox("B1", tubeCount: 1, temperature: 4, by: f.courier)
+        let answer = try await f.results("w1", [("T1", .negative)])
+        #expect(answer.results?.map(\.fate) == [.notReceived])
+        await #expect(throws: StoreError.rule(.boxStepSkipped(from: .pickedUp, event: .received))) {
+            try await f.store.receiveLabDelivery(lab: Fixture.lab, webhookID: "r1", event: .boxReceived(box: "B1", tubeCount: 1))
+        }
+        // The stored states are exactly what the custody events lead to.
+        try await f.store.pool.read { db in
+            for tube in try Row.fetchAll(db, sql: "SELECT code, state FROM tube") {
+                var state = TubeState.open
+                for event in try String.fetchAll(db, sql: "SELECT event FROM custody_event WHERE subject = 'tube' AND code = ? ORDER BY id", arguments: [tube["code"]]).dropFirst() {
+                    state = try state.applying(CustodyEvent(rawValue: event)!)
+                }
+                #expect(state.rawValue == tube["state"] as String)
+            }
+            #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM custody_event") }
+        }
+    }
+
+    @Test("rule 7: each actor touches only what is theirs, and nothing changes when refused")
+    func scope() async throws {
+        let f = try await Fixture.make()
+        try await f.shipTube("T1", residents: ["FFY000005"], box: "B1")
+        let before = try await f.fingerprint()
+        await #expect(throws: StoreError.forbidden("Your token is for site huaxiali, not fangfeiyuan.")) {
+            try await f.store.checkIn(site: Fixture.site, code: "FFY000019", walkIn: nil, priority: false, by: f.otherStaff)
+        }
+        await #expect(throws: StoreError.notFound(kind: "tube", code: "T1")) {
+            try await f.store.sealTube("T1", by: f.otherStaff)
+        }
+        await #expect(throws: StoreError.self) {
+            try await f.store.checkIn(site: Fixture.site, code: "FFY000019", walkIn: nil, priority: false, by: f.courier)
+        }
+        await #expect(throws: StoreError.self) {
+            try await f.store.openTube(site: Fixture.site, code: "T9", station: "s1", mode: nil, by: f.coordinator)
+        }
+        let otherCourier = try await f.store.actor(forToken: try await f.store.createToken(role: .courier, site: nil, label: nil).token)!
+        _ = try await f.store.checkIn(site: Fixture.site, code: "FFY000019", walkIn: nil, priority: false, by: f.staff)
+        let afterCheckIn = try await f.fingerprint()
+        #expect(afterCheckIn != before)
+        await #expect(throws: StoreError.notFound(kind: "box", code: "B1")) {
+            try await f.store.handOverBox("B1", by: otherCourier)
+        }
+        await #expect(throws: StoreError.notFound(kind: "box", code: "B1")) {
+            try await f.store.receiveLabDelivery(lab: "lab-jinyu", webhookID: "x", event: .boxReceived(box: "B1", tubeCount: 1))
+        }
+        let fates = try await f.store.receiveLabDelivery(lab: "lab-jinyu", webhookID: "y", event: .tubeResults([.init(tube: "T1", result: .positive, testedAt: "2022-04-05T10:00:00.000Z", ct: nil)]))
+        #expect(String(decoding: fates.body, as: UTF8.self).contains("unknown_tube"), "another lab's tube is unknown to it")
+        await #expect(throws: StoreError.notFound(kind: "resident", code: "FFY000005")) {
+            try await f.store.outcome(resident: "FFY000005", by: f.otherStaff)
+        }
+    }
+
+    @Test("walk-ins are registered into their household; a bad walk-in field changes nothing")
+    func walkIn() async throws {
+        let f = try await Fixture.make()
+        let walkIn = WalkIn(name: "李四", idNumber: "11010519491231002X", phone: "13812345678", building: "1", unit: "1", room: "202")
+        let before = try await f.fingerprint()
+        await #expect(throws: StoreError.notFound(kind: "resident", code: "WALK1")) {
+            try await f.store.checkIn(site: Fixture.site, code: "WALK1", walkIn: nil, priority: false, by: f.staff)
+        }
+        var bad = walkIn
+        bad.idNumber = "110105194912310021"
+        await #expect(throws: StoreError.invalid(field: "id_number", why: "check digit is 1, expected X")) {
+            try await f.store.checkIn(site: Fixture.site, code: "WALK1", walkIn: bad, priority: false, by: f.staff)
+        }
+        #expect(try await f.fingerprint() == before)
+        let result = try await f.store.checkIn(site: Fixture.site, code: "WALK1", walkIn: walkIn, priority: true, by: f.staff)
+        #expect(result.registered && result.resident.walkIn && result.ticket.lane == .priority)
+        #expect(result.resident.household == "1-1-202")
+        #expect(result.resident.idNumber == "110***********002X" && result.resident.phone == "138****5678")
+        #expect(try await f.household("1-1-202").count == 5)
+    }
+}
