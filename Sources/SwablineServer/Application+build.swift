@@ -49,13 +49,23 @@ public func prepareStore(_ configuration: ServerConfiguration, logger: Logger) a
 
 /// Builds the whole application: the store, the router, the server.
 public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
-    var logger = Logger(label: "swabline")
-    logger.logLevel = configuration.logLevel
-    let store = try await prepareStore(configuration, logger: logger)
+    let store = try await prepareStore(configuration, logger: makeLogger(configuration))
+    return buildApplication(configuration, store: store)
+}
+
+/// Builds the application around a store that is already prepared.
+public func buildApplication(_ configuration: ServerConfiguration, store: Store) -> some ApplicationProtocol {
+    let logger = makeLogger(configuration)
     return Application(
         router: buildRouter(store: store),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swabline"),
         logger: logger)
+}
+
+func makeLogger(_ configuration: ServerConfiguration) -> Logger {
+    var logger = Logger(label: "swabline")
+    logger.logLevel = configuration.logLevel
+    return logger
 }
 
 /// The routes, with errors as problem+json and tokens resolved to actors.
