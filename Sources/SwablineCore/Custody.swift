@@ -76,3 +76,26 @@ extension BoxState {
         }
     }
 }
+
+extension BoxState {
+    /// Whether the step `event` already happened to this box. Phones on a
+    /// mobile network resend: a step that already happened is answered with
+    /// the box as it is now and changes nothing, while a step out of order
+    /// is still refused.
+    public func isReached(by event: CustodyEvent) -> Bool {
+        guard let target = BoxState(rawValue: event.rawValue), target != .packing else { return false }
+        return Self.allCases.firstIndex(of: self)! >= Self.allCases.firstIndex(of: target)!
+    }
+}
+
+extension TubeState {
+    /// Whether the step `event` already happened to this tube (see
+    /// `BoxState.isReached(by:)`). A lost tube has reached nothing.
+    public func isReached(by event: CustodyEvent) -> Bool {
+        let chain: [TubeState] = [.open, .sealed, .boxed, .pickedUp, .handedOver, .received, .resulted]
+        guard let target = TubeState(rawValue: event.rawValue), let here = chain.firstIndex(of: self),
+            let there = chain.firstIndex(of: target)
+        else { return false }
+        return here >= there
+    }
+}

@@ -65,6 +65,10 @@ extension Problem {
         Problem(.unprocessableContent, code: "invalid_field", detail: "\(field) \(why).", errors: [.init(field: field, why: why)])
     }
 
-    static let unauthorized = Problem(
-        .unauthorized, code: "unauthorized", detail: "Send a valid token as 'Authorization: Bearer <token>' (swabline tokens create).")
+    static let unauthorized: Problem = {
+        var problem = Problem(
+            .unauthorized, code: "unauthorized", detail: "Send a valid token as 'Authorization: Bearer <token>' (swabline tokens create).")
+        problem.headers[.wwwAuthenticate] = "Bearer"
+        return problem
+    }()
 }

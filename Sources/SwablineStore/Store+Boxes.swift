@@ -40,22 +40,26 @@ extension Store {
     }
 
     /// Moves a box one step along its chain, and every tube in it with it.
+    /// The same step again changes nothing and returns false.
+    @discardableResult
     static func advanceBox(
         _ db: Database, code: String, from state: BoxState, to event: CustodyEvent, actor: Actor, toActor: String?,
         now: String, tubeCount: Int, temperature: Double? = nil
-    ) throws {
+    ) throws -> Bool {
+        if state.isReached(by: event) { return false }
         let next: BoxState
         next = try StoreError.checking { try state.applying(event) }
         try db.execute(sql: "UPDATE box SET state = ? WHERE code = ?", arguments: [next.rawValue, code])
         try recordCustody(db, subject: "box", code: code, event: event, actor: actor, to: toActor, now: now,
             tubeCount: tubeCount, temperature: temperature)
-        guard let tubeEvent = next.tubeEvent else { return }
+        guard let tubeEvent = next.tubeEvent else { return true }
         for tube in try Row.fetchAll(db, sql: "SELECT code, state FROM tube WHERE box_code = ?", arguments: [code]) {
             let tubeNext: TubeState
             tubeNext = try StoreError.checking { try TubeState(rawValue: tube["state"])!.applying(tubeEvent) }
             try db.execute(sql: "UPDATE tube SET state = ? WHERE code = ?", arguments: [tubeNext.rawValue, tube["code"]])
             try recordCustody(db, subject: "tube", code: tube["code"], event: tubeEvent, actor: actor, to: toActor, now: now)
         }
+        return true
     }
 
     /// Puts a sealed tube into a packing box. Scanning a tube that is
@@ -110,10 +114,12 @@ extension Store {
             if state == .sealed, count != tubeCount {
                 throw StoreError.rule(.tubeCountMismatch(expected: count, reported: tubeCount))
             }
-            try Self.advanceBox(db, code: box, from: state, to: .pickedUp, actor: actor,
+            let advanced = try Self.advanceBox(db, code: box, from: state, to: .pickedUp, actor: actor,
                 toActor: actor.label, now: now, tubeCount: tubeCount, temperature: temperature)
-            try db.execute(
-                sql: "UPDATE box SET courier_token = ?, temperature_c = ? WHERE code = ?", arguments: [courier.token, temperature, box])
+            if advanced {
+                try db.execute(
+                    sql: "UPDATE box SET courier_token = ?, temperature_c = ? WHERE code = ?", arguments: [courier.token, temperature, box])
+            }
             var warnings: [String] = []
             if !Self.coldChain.contains(temperature) {
                 warnings.append("Cold box at \(temperature) °C is outside \(Self.coldChain.lowerBound)–\(Self.coldChain.upperBound) °C.")

@@ -127,6 +127,7 @@ extension Store {
         return try await write { db, now in
             let row = try Self.scopedTube(db, code: code, actor: actor)
             let tube = Self.tubeView(row)
+            if tube.state.isReached(by: .sealed) { return tube }  // a resent seal: the tube as it is, no change
             guard tube.filled > 0 else {
                 throw StoreError.conflict(code: "empty_tube", message: "Tube \(code) holds nobody yet: there is nothing to seal.")
             }

@@ -103,6 +103,16 @@ struct ResultAndCustodyTests {
         #expect(state == .resulted)
     }
 
+    @Test("a step that already happened is recognised; one still ahead is not") func reached() {
+        #expect(BoxState.received.isReached(by: .pickedUp))
+        #expect(BoxState.sealed.isReached(by: .sealed))
+        #expect(!BoxState.packing.isReached(by: .sealed))
+        #expect(!BoxState.sealed.isReached(by: .pickedUp))
+        #expect(TubeState.boxed.isReached(by: .sealed))
+        #expect(!TubeState.open.isReached(by: .sealed))
+        #expect(!TubeState.lost.isReached(by: .sealed))
+    }
+
     @Test("a step that skips one is refused") func skipping() {
         #expect(throws: RuleViolation.tubeStepSkipped(from: .sealed, event: .resulted)) { try TubeState.sealed.applying(.resulted) }
         #expect(throws: RuleViolation.tubeStepSkipped(from: .open, event: .boxed)) { try TubeState.open.applying(.boxed) }

@@ -150,6 +150,21 @@ struct StoreRuleTests {
         }
     }
 
+    @Test("a resent custody step is answered as before and changes nothing")
+    func resentSteps() async throws {
+        let f = try await Fixture.make()
+        try await f.shipTube("T1", residents: ["FFY000005"], box: "B1")
+        let before = try await f.fingerprint()
+        #expect(try await f.store.sealTube("T1", by: f.staff).state == .received)
+        #expect(try await f.store.sealBox("B1", by: f.staff).state == .received)
+        #expect(try await f.store.handOverBox("B1", by: f.courier).state == .received)
+        let again = try await f.store.receiveLabDelivery(lab: Fixture.lab, webhookID: "another-id", event: .boxReceived(box: "B1", tubeCount: 1))
+        #expect(String(decoding: again.body, as: UTF8.self).contains(#""state":"received""#))
+        var after = try await f.fingerprint()
+        after["webhook_delivery"] = before["webhook_delivery"]  // the new delivery id is remembered, nothing else
+        #expect(after == before)
+    }
+
     @Test("rule 7: each actor touches only what is theirs, and nothing changes when refused")
     func scope() async throws {
         let f = try await Fixture.make()
