@@ -3,9 +3,12 @@ import PackageDescription
 
 let package = Package(
     name: "swabline",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "swabline", targets: ["swabline"]),
+        // Libraries for the benchmark package in Benchmarks/.
+        .library(name: "SwablineCore", targets: ["SwablineCore"]),
+        .library(name: "SwablineStore", targets: ["SwablineStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),

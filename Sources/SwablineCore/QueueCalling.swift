@@ -67,39 +67,19 @@ public enum QueueCaller {
         filled: Int,
         policy: CallPolicy
     ) throws(RuleViolation) -> CallDecision {
-        let capacity = mode.capacity
-        var room = max(0, capacity - filled)
         let singleWaiting = queue.reduce(0) { $0 + ($1.singleTube ? 1 : 0) }
-        let units = CallingUnit.build(from: queue, pooled: mode.isPooled)
-
+        var units = unitQueue(from: queue, pooled: mode.isPooled)
         var called: [Int64] = []
-        var passed: [Int] = []  // indices of units that were skipped
-        var overtaken: [Int64: Int] = [:]
-
-        for (index, unit) in units.enumerated() where room > 0 {
-            let size = unit.tickets.count
-            let take: Int
-            if size <= room {
-                take = size
-            } else if size > capacity, fewestTubesKept(size: size, room: room, capacity: capacity) {
-                take = room  // a household larger than a tube: split, into the fewest tubes
-            } else {
-                passed.append(index)
-                continue
-            }
-            // Everyone passed so far is overtaken by `take` more people.
-            if passed.contains(where: { units[$0].overtaken + take > policy.maxOvertake }) { break }
-            for p in passed {
-                units[p].tickets.forEach { overtaken[$0] = units[p].overtaken + take }
-                units[p].overtaken += take
-            }
-            called.append(contentsOf: unit.tickets.prefix(take))
-            room -= take
+        var passed: [(unit: Int, count: Int32)] = []
+        let room = max(0, mode.capacity - filled)
+        if room > 0 {
+            try units.fill(
+                room: room, capacity: mode.capacity, maxOvertake: policy.maxOvertake,
+                passedCounts: { passed.append(($0, $1)) }, take: { called.append($0) })
         }
-
-        let pooledWaiting = mode.isPooled ? queue.count - singleWaiting : queue.count
-        if called.isEmpty, pooledWaiting > 0, room > 0, let head = units.first {
-            throw .headDoesNotFit(waiting: head.tickets.count, room: room)
+        var overtaken: [Int64: Int] = [:]
+        for (unit, count) in passed {
+            for index in Int(units.start[unit])..<Int(units.start[unit + 1]) { overtaken[units.members[index]] = Int(count) }
         }
         return CallDecision(
             called: called,
@@ -109,51 +89,41 @@ public enum QueueCaller {
         )
     }
 
+    /// The queue as units in calling order: priority lane first, a household
+    /// placed where its earliest member stands (an elder in the priority
+    /// lane brings their household along). For a pooled tube, single-tube
+    /// people are left out; for a single tube, flagged people come first,
+    /// one per unit.
+    static func unitQueue(from queue: [WaitingTicket], pooled: Bool) -> UnitQueue {
+        let ordered = queue.filter { $0.lane == .priority } + queue.filter { $0.lane == .normal }
+        if !pooled {
+            let singles = ordered.filter(\.singleTube) + ordered.filter { !$0.singleTube }
+            return UnitQueue(
+                members: singles.map(\.ticket), start: (0...singles.count).map(Int32.init),
+                overtaken: singles.map { Int32($0.overtaken) })
+        }
+        var unitOf: [Int64: Int] = [:]
+        var groups: [[WaitingTicket]] = []
+        for entry in ordered where !entry.singleTube {
+            if let unit = unitOf[entry.household] {
+                groups[unit].append(entry)
+            } else {
+                unitOf[entry.household] = groups.count
+                groups.append([entry])
+            }
+        }
+        var start: [Int32] = [0]
+        for group in groups { start.append(start.last! + Int32(group.count)) }
+        return UnitQueue(
+            members: groups.flatMap { $0.map(\.ticket) }, start: start,
+            overtaken: groups.map { Int32($0.map(\.overtaken).max()!) })
+    }
+
     /// Whether putting `room` members of a household of `size` into this tube
     /// still lets the whole household fit into the fewest tubes possible.
     static func fewestTubesKept(size: Int, room: Int, capacity: Int) -> Bool {
         let fewest = (size + capacity - 1) / capacity
         let rest = size - room
         return 1 + (rest + capacity - 1) / capacity == fewest
-    }
-}
-
-/// A household's waiting members, called together; or, for a single tube,
-/// one person.
-final class CallingUnit {
-    var tickets: [Int64]
-    var overtaken: Int
-
-    init(tickets: [Int64], overtaken: Int) {
-        self.tickets = tickets
-        self.overtaken = overtaken
-    }
-
-    /// Groups the queue into units in calling order: priority lane first, a
-    /// household placed where its earliest member stands (an elder in the
-    /// priority lane brings their household along).
-    ///
-    /// For a pooled tube, single-tube people are left out; for a single
-    /// tube, flagged people come first, one per unit.
-    static func build(from queue: [WaitingTicket], pooled: Bool) -> [CallingUnit] {
-        let ordered = queue.filter { $0.lane == .priority } + queue.filter { $0.lane == .normal }
-        if !pooled {
-            let flagged = ordered.filter(\.singleTube)
-            let others = ordered.filter { !$0.singleTube }
-            return (flagged + others).map { CallingUnit(tickets: [$0.ticket], overtaken: $0.overtaken) }
-        }
-        var units: [CallingUnit] = []
-        var byHousehold: [Int64: CallingUnit] = [:]
-        for entry in ordered where !entry.singleTube {
-            if let unit = byHousehold[entry.household] {
-                unit.tickets.append(entry.ticket)
-                unit.overtaken = max(unit.overtaken, entry.overtaken)
-            } else {
-                let unit = CallingUnit(tickets: [entry.ticket], overtaken: entry.overtaken)
-                byHousehold[entry.household] = unit
-                units.append(unit)
-            }
-        }
-        return units
     }
 }

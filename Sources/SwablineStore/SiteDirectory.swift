@@ -8,6 +8,12 @@ public struct LoadedSite: Sendable {
     public var folder: String
     public var definition: SiteDefinition
     public var roster: [RosterEntry]
+
+    public init(folder: String, definition: SiteDefinition, roster: [RosterEntry]) {
+        self.folder = folder
+        self.definition = definition
+        self.roster = roster
+    }
 }
 
 /// Reads `sites/`: one folder per compound, each with `site.toml` and

@@ -9,14 +9,20 @@ import SwablineCore
 /// changes or none. Reads run concurrently on WAL readers.
 public final class Store: Sendable {
     let pool: DatabasePool
+    let writer: GroupCommitWriter
     let clock: @Sendable () -> Date
+
+    /// The most requests committed in one transaction. Past a few hundred a
+    /// bigger batch no longer saves fsyncs worth the latency it adds to the
+    /// requests at its front (see the writer benchmark).
+    public static let defaultMaxBatch = 256
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     ///
     /// `synchronous = FULL` is set on the writer after GRDB turns WAL on
     /// (GRDB itself chooses NORMAL there): with FULL, a committed
     /// transaction survives power loss, which is what a 2xx promises (rule 5).
-    public init(path: String, clock: @escaping @Sendable () -> Date = Date.init) throws {
+    public init(path: String, maxBatch: Int = Store.defaultMaxBatch, clock: @escaping @Sendable () -> Date = Date.init) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -25,6 +31,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         try Schema.migrator.migrate(pool)
+        writer = GroupCommitWriter(pool: pool, maxBatch: maxBatch)
         self.clock = clock
     }
 
@@ -36,11 +43,15 @@ public final class Store: Sendable {
         try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
     }
 
-    /// Runs one write transaction. Domain errors roll it back untouched.
+    /// Runs one request's writes in the group-commit writer. A domain error
+    /// rolls back this request alone; its answer waits for the COMMIT.
     func write<T: Sendable>(_ body: @Sendable @escaping (Database, String) throws -> T) async throws -> T {
         let now = Timestamp.string(clock())
-        return try await pool.write { db in try body(db, now) }
+        return try await writer.write { db in try body(db, now) }
     }
+
+    /// How the writer has batched so far.
+    public var writerStats: WriterStats { writer.stats }
 
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await pool.read(body)

@@ -5,11 +5,11 @@ import Testing
 struct QueueCallerTests {
     /// A random queue: households of 1–6 (some of 12, larger than a tube),
     /// arriving interleaved, some priority, some single-tube.
-    static func randomQueue(_ rng: inout SeededRandom, households: Int) -> [WaitingTicket] {
+    static func randomQueue(_ rng: inout SeededRandom, households: Int, largest: Int = 12) -> [WaitingTicket] {
         var pending: [[WaitingTicket]] = []
         var ticket: Int64 = 0
         for h in 0..<households {
-            let size = Int.random(in: 0..<20, using: &rng) == 0 ? 12 : Int.random(in: 1...6, using: &rng)
+            let size = min(largest, Int.random(in: 0..<20, using: &rng) == 0 ? 12 : Int.random(in: 1...6, using: &rng))
             let lane: Lane = Int.random(in: 0..<5, using: &rng) == 0 ? .priority : .normal
             pending.append((0..<size).map { _ in
                 ticket += 1

@@ -1,0 +1,207 @@
+import Benchmark
+import Foundation
+import GRDB
+import SwablineCore
+import SwablineStore
+
+// Every figure has a ceiling measured in the same run on the same machine:
+// read the ratio, not the absolute number (the machine is shared and noisy).
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 5)
+
+    // MARK: Packing
+
+    Benchmark("Packing: 5M residents into 10-in-1 tubes") { benchmark in
+        let queue = Synthetic.queue(residents: 5_000_000, seed: 1)
+        benchmark.startMeasurement()
+        let packing = Packer.pack(
+            household: queue.household, householdCount: queue.householdCount, priority: queue.priority,
+            singleTube: queue.singleTube, mode: .pooled10, policy: .standard(for: .pooled10))
+        benchmark.stopMeasurement()
+        blackHole(packing.tubeSize.count)
+    }
+
+    Benchmark("Ceiling: one counting pass over 5M residents by household") { benchmark in
+        let queue = Synthetic.queue(residents: 5_000_000, seed: 1)
+        benchmark.startMeasurement()
+        var perHousehold = [Int32](repeating: 0, count: queue.householdCount)
+        var order = [Int32](repeating: 0, count: queue.household.count)
+        for (i, h) in queue.household.enumerated() where !queue.singleTube[i] {
+            perHousehold[Int(h)] += 1
+            order[i] = perHousehold[Int(h)]
+        }
+        benchmark.stopMeasurement()
+        blackHole(order.last)
+    }
+
+    // MARK: Matching
+
+    Benchmark("Matching: 2.5M tube results to 25M residents", configuration: .init(maxIterations: 3)) { benchmark in
+        var city = Synthetic.city(tubes: 2_500_000, perTube: 10)
+        var outcomes = [Outcome](repeating: .pending, count: city.tubes.members.count)
+        benchmark.startMeasurement()
+        let report = BatchMatching.apply(city.posted, to: &city.tubes, outcomes: &outcomes)
+        benchmark.stopMeasurement()
+        blackHole(report.retests.count)
+    }
+
+    Benchmark("Ceiling: one pass writing 25M outcomes", configuration: .init(maxIterations: 3)) { benchmark in
+        let city = Synthetic.city(tubes: 2_500_000, perTube: 10)
+        var outcomes = [Outcome](repeating: .pending, count: city.tubes.members.count)
+        benchmark.startMeasurement()
+        for t in 0..<city.posted.count {
+            let outcome = Outcome.from(city.posted[t].result, in: .pooled10)
+            for m in Int(city.tubes.memberStart[t])..<Int(city.tubes.memberStart[t + 1]) {
+                outcomes[Int(city.tubes.members[m])] = outcome
+            }
+        }
+        benchmark.stopMeasurement()
+        blackHole(outcomes.last)
+    }
+
+    // MARK: Durable writes
+
+    Benchmark("Store: 20,000 check-ins, 64 concurrent, group commit (FULL)", configuration: .init(
+        metrics: [.wallClock, .custom("p50 µs", useScalingFactor: false), .custom("p99 µs", useScalingFactor: false)],
+        maxIterations: 3)
+    ) { benchmark in
+        let store = try await Synthetic.store(residents: 20_000)
+        let staff = try await store.actor(forToken: try await store.createToken(role: .staff, site: "bench", label: nil).token)!
+        benchmark.startMeasurement()
+        let latencies = try await Synthetic.concurrently(count: 20_000, clients: 64) { index in
+            _ = try await store.checkIn(site: "bench", code: Synthetic.code(index), walkIn: nil, priority: false, by: staff)
+        }
+        benchmark.stopMeasurement()
+        benchmark.measurement(.custom("p50 µs", useScalingFactor: false), latencies.percentile(50))
+        benchmark.measurement(.custom("p99 µs", useScalingFactor: false), latencies.percentile(99))
+    }
+
+    Benchmark("Ceiling: 20,000 raw SQLite inserts, WAL + FULL, 256 per transaction", configuration: .init(maxIterations: 3)) { benchmark in
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("raw-\(UUID().uuidString).sqlite").path
+        let pool = try DatabasePool(path: path)
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, at TEXT NOT NULL)")
+        }
+        benchmark.startMeasurement()
+        for batch in stride(from: 0, to: 20_000, by: 256) {
+            try await pool.write { db in
+                for index in batch..<min(batch + 256, 20_000) {
+                    try db.execute(sql: "INSERT INTO t (code, at) VALUES (?, ?)", arguments: [Synthetic.code(index), "2022-04-05T07:00:00Z"])
+                }
+            }
+        }
+        benchmark.stopMeasurement()
+    }
+}
+
+/// Deterministic synthetic data at city scale.
+enum Synthetic {
+    struct Queue {
+        var household: [Int32] = []
+        var priority: [Bool] = []
+        var singleTube: [Bool] = []
+        var householdCount = 0
+    }
+
+    /// Residents in households of 1–6, interleaved as they arrive.
+    static func queue(residents: Int, seed: UInt64) -> Queue {
+        var rng = SplitMix(state: seed)
+        var queue = Queue()
+        queue.household.reserveCapacity(residents)
+        queue.priority.reserveCapacity(residents)
+        queue.singleTube.reserveCapacity(residents)
+        var open: [(household: Int32, left: Int)] = []
+        while queue.household.count < residents {
+            if open.count < 3 || rng.next() % 2 == 0 {
+                open.append((Int32(queue.householdCount), Int(rng.next() % 6) + 1))
+                queue.householdCount += 1
+            }
+            let pick = Int(rng.next() % UInt64(open.count))
+            queue.household.append(open[pick].household)
+            queue.priority.append(rng.next() % 8 == 0)
+            queue.singleTube.append(rng.next() % 70 == 0)
+            open[pick].left -= 1
+            if open[pick].left == 0 { open.swapAt(pick, open.count - 1); open.removeLast() }
+        }
+        return queue
+    }
+
+    struct City {
+        var tubes: BatchMatching.Tubes
+        var posted: [BatchMatching.Posted]
+    }
+
+    /// Tubes of `perTube` people, all received, one result each (1 in 200 positive).
+    static func city(tubes count: Int, perTube: Int) -> City {
+        var rng = SplitMix(state: 7)
+        let memberStart = (0...count).map { Int32($0 * perTube) }
+        let members = (0..<(count * perTube)).map { Int32($0) }
+        let tubes = BatchMatching.Tubes(
+            memberStart: memberStart, members: members, mode: [TubeMode](repeating: .pooled10, count: count),
+            state: [TubeState](repeating: .received, count: count), recorded: [TubeResult?](repeating: nil, count: count))
+        let posted = (0..<count).map { BatchMatching.Posted(tube: Int32($0), result: rng.next() % 200 == 0 ? .positive : .negative) }
+        return City(tubes: tubes, posted: posted)
+    }
+
+    static func code(_ index: Int) -> String { "BENCH\(index)" }
+
+    /// A store with one site of `residents` people in households of three.
+    static func store(residents: Int) async throws -> Store {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite").path
+        let store = try Store(path: path)
+        let site = SiteDefinition(
+            id: "bench", name: "Bench", address: "loopback", timeZone: "Asia/Shanghai", zone: .precaution, poolMode: .pooled10,
+            lab: "lab-bench", opens: LocalTime("07:00")!, closes: LocalTime("19:00")!,
+            stations: [.init(id: "s1", name: "1")], slots: [])
+        let roster = (0..<residents).map { index in
+            RosterEntry(
+                code: code(index), name: "居民\(index)", idNumber: "11010519491231002X", phone: "13812345678",
+                building: String(index / 3000), unit: "1", room: String(index / 3), household: "h\(index / 3)",
+                priority: false, singleTube: false)
+        }
+        _ = try await store.importSites([LoadedSite(folder: "bench", definition: site, roster: roster)])
+        _ = try await store.ensureRound(defaultName: "Bench")
+        return store
+    }
+
+    /// Runs `count` operations from `clients` concurrent clients; returns each one's latency in µs.
+    static func concurrently(count: Int, clients: Int, _ operation: @escaping @Sendable (Int) async throws -> Void) async throws -> [Int] {
+        try await withThrowingTaskGroup(of: [Int].self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var latencies: [Int] = []
+                    for index in stride(from: client, to: count, by: clients) {
+                        let start = ContinuousClock.now
+                        try await operation(index)
+                        let elapsed = ContinuousClock.now - start
+                        latencies.append(Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
+                    }
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Array where Element == Int {
+    func percentile(_ p: Int) -> Int {
+        guard !isEmpty else { return 0 }
+        let sorted = self.sorted()
+        return sorted[Swift.min(sorted.count - 1, sorted.count * p / 100)]
+    }
+}
