@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "SwablineServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "SwablineCoreTests", dependencies: ["SwablineCore"]),

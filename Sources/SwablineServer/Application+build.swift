@@ -32,18 +32,22 @@ public struct SiteFolderError: Error, CustomStringConvertible {
     }
 }
 
-/// Opens the store, brings it up to date with the sites folder, and makes
-/// sure a round is open: what a first start needs, and nothing else.
+/// Opens the store, brings it up to date with the sites folder when its
+/// files changed since the last import (an unchanged folder is not read),
+/// and makes sure a round is open: what a first start needs, and nothing else.
 public func prepareStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> Store {
     let store = try Store(path: configuration.databasePath)
-    let report = SiteDirectory.load(configuration.sitesPath)
-    guard report.problems.isEmpty else { throw SiteFolderError(problems: report.problems) }
-    let summary = try await store.importSites(report.sites)
+    let digests = SiteDirectory.digests(configuration.sitesPath)
+    let loaded = try await store.siteDigests()
+    if digests.isEmpty || digests != loaded {
+        let report = SiteDirectory.load(configuration.sitesPath)
+        guard report.problems.isEmpty else { throw SiteFolderError(problems: report.problems) }
+        let summary = try await store.importSites(report.sites)
+        try await store.recordSiteDigests(digests)
+        logger.info("sites loaded", metadata: ["sites": "\(summary.sites)", "residents": "\(summary.residents)"])
+    }
     let round = try await store.ensureRound(defaultName: "Round 1")
-    logger.info("store ready", metadata: [
-        "database": "\(configuration.databasePath)", "sites": "\(summary.sites)", "residents": "\(summary.residents)",
-        "round": "\(round.name)",
-    ])
+    logger.info("store ready", metadata: ["database": "\(configuration.databasePath)", "round": "\(round.name)"])
     return store
 }
 

@@ -184,6 +184,16 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v2: remember which site files were loaded") { db in
+            // Size and modification time of each site's files when last imported: a start with
+            // unchanged files skips reading the rosters, so a city-sized store restarts in seconds.
+            try db.execute(sql: """
+                CREATE TABLE site_source (
+                    folder TEXT PRIMARY KEY NOT NULL,
+                    digest TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

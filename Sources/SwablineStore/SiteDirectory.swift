@@ -25,6 +25,24 @@ public enum SiteDirectory {
         public var problems: [SiteProblem]
     }
 
+    /// A cheap fingerprint of each site folder (name, and size and
+    /// modification time of its two files), to tell whether anything
+    /// changed since the last import without reading the rosters.
+    public static func digests(_ path: String) -> [String: String] {
+        let fm = FileManager.default
+        var result: [String: String] = [:]
+        for folder in (try? fm.contentsOfDirectory(atPath: path)) ?? [] where !folder.hasPrefix(".") {
+            let full = (path as NSString).appendingPathComponent(folder)
+            result[folder] = ["site.toml", "roster.csv"].map { file -> String in
+                let attributes = try? fm.attributesOfItem(atPath: (full as NSString).appendingPathComponent(file))
+                let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
+                let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1
+                return "\(file):\(size):\(modified)"
+            }.joined(separator: ";")
+        }
+        return result
+    }
+
     public static func load(_ path: String) -> Report {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false

@@ -51,6 +51,25 @@ extension Store {
         }
     }
 
+    /// The site folder digests recorded at the last import.
+    public func siteDigests() async throws -> [String: String] {
+        try await read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT folder, digest FROM site_source").map {
+                ($0["folder"] as String, $0["digest"] as String)
+            })
+        }
+    }
+
+    /// Records the digests of the site folders just imported.
+    public func recordSiteDigests(_ digests: [String: String]) async throws {
+        try await write { db, _ in
+            try db.execute(sql: "DELETE FROM site_source")
+            for (folder, digest) in digests {
+                try db.execute(sql: "INSERT INTO site_source (folder, digest) VALUES (?, ?)", arguments: [folder, digest])
+            }
+        }
+    }
+
     /// Adds or updates one resident, joining (or creating) their household.
     @discardableResult
     static func upsertResident(_ db: Database, site: String, entry: RosterEntry, walkIn: Bool, now: String) throws -> Int64 {

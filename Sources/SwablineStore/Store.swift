@@ -56,4 +56,19 @@ public final class Store: Sendable {
     func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         try await pool.read(body)
     }
+
+    /// Every row of every table, as text: two equal fingerprints mean
+    /// nothing was written in between. For tests that prove a refusal
+    /// changed nothing.
+    func fingerprint() async throws -> [String: [String]] {
+        try await pool.read { db in
+            var result: [String: [String]] = [:]
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
+            for table in tables {
+                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map(\.description)
+            }
+            return result
+        }
+    }
 }

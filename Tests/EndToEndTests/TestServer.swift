@@ -40,15 +40,7 @@ struct TestServer {
     var application: some ApplicationProtocol { buildApplication(configuration, store: store) }
 
     /// Every row of every table: equal fingerprints mean nothing changed.
-    func fingerprint() async throws -> [String: [String]] {
-        try await store.pool.read { db in
-            var result: [String: [String]] = [:]
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'") {
-                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map(\.description)
-            }
-            return result
-        }
-    }
+    func fingerprint() async throws -> [String: [String]] { try await store.fingerprint() }
 
     /// A signed lab delivery, as the lab's LIS would send it.
     func labHeaders(_ body: Data, id: String = "msg_\(UUID().uuidString)", secret: String? = nil, at: Date = Date()) -> [String: String] {

@@ -6,7 +6,7 @@ struct PackerTests {
     @Test("random queues: rules 1 and 2 hold, everyone in one tube, and the packer fills tubes exactly as stations calling one by one would",
           arguments: [TubeMode.pooled5, .pooled10, .pooled20])
     func packs(mode: TubeMode) throws {
-        var rng = SeededRandom(seed: 20_220_405)
+        var rng = SeededGenerator(seed: 20_220_405)
         var compared = 0
         for round in 0..<200 {
             // Every other queue has no household larger than a tube, so the comparison below runs often.

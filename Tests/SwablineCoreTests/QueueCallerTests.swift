@@ -5,7 +5,7 @@ import Testing
 struct QueueCallerTests {
     /// A random queue: households of 1–6 (some of 12, larger than a tube),
     /// arriving interleaved, some priority, some single-tube.
-    static func randomQueue(_ rng: inout SeededRandom, households: Int, largest: Int = 12) -> [WaitingTicket] {
+    static func randomQueue(_ rng: inout SeededGenerator, households: Int, largest: Int = 12) -> [WaitingTicket] {
         var pending: [[WaitingTicket]] = []
         var ticket: Int64 = 0
         for h in 0..<households {
@@ -72,7 +72,7 @@ struct QueueCallerTests {
 
     @Test("random queues: every person in exactly one tube, no rule broken", arguments: [TubeMode.pooled5, .pooled10, .pooled20])
     func randomQueues(mode: TubeMode) throws {
-        var rng = SeededRandom(seed: 2022_04_05)
+        var rng = SeededGenerator(seed: 2022_04_05)
         for _ in 0..<150 {
             let queue = Self.randomQueue(&rng, households: Int.random(in: 1...60, using: &rng))
             let policy = CallPolicy.standard(for: mode)

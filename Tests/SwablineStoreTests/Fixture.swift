@@ -37,15 +37,7 @@ struct Fixture {
     }
 
     /// Every row of every table: equal fingerprints mean nothing changed.
-    func fingerprint() async throws -> [String: [String]] {
-        try await store.pool.read { db in
-            var result: [String: [String]] = [:]
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'") {
-                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map(\.description)
-            }
-            return result
-        }
-    }
+    func fingerprint() async throws -> [String: [String]] { try await store.fingerprint() }
 
     /// Residents of a household of the site, by roster order.
     func household(_ key: String) async throws -> [String] {

@@ -108,7 +108,7 @@ enum Synthetic {
 
     /// Residents in households of 1–6, interleaved as they arrive.
     static func queue(residents: Int, seed: UInt64) -> Queue {
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(seed: seed)
         var queue = Queue()
         queue.household.reserveCapacity(residents)
         queue.priority.reserveCapacity(residents)
@@ -136,7 +136,7 @@ enum Synthetic {
 
     /// Tubes of `perTube` people, all received, one result each (1 in 200 positive).
     static func city(tubes count: Int, perTube: Int) -> City {
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(seed: 7)
         let memberStart = (0...count).map { Int32($0 * perTube) }
         let members = (0..<(count * perTube)).map { Int32($0) }
         let tubes = BatchMatching.Tubes(
@@ -184,17 +184,6 @@ enum Synthetic {
             }
             return try await group.reduce(into: []) { $0 += $1 }
         }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
