@@ -17,7 +17,7 @@ public enum PersonalData {
         guard chars[17] == expected else { return "check digit is \(chars[17]), expected \(expected)" }
         let year = Int(String(chars[6..<10]))!, month = Int(String(chars[10..<12]))!, day = Int(String(chars[12..<14]))!
         guard (1900...2100).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
-        else { return "birth date \(year)-\(month)-\(day) does not exist" }
+        else { return "holds a birth date that does not exist" }
         return nil
     }
 

@@ -45,6 +45,13 @@ public struct CallDecision: Sendable, Hashable {
     public var singleTubeWaiting: Int
     /// People waiting in the whole queue after this call.
     public var stillWaiting: Int
+
+    public init(called: [Int64], overtaken: [Int64: Int], singleTubeWaiting: Int, stillWaiting: Int) {
+        self.called = called
+        self.overtaken = overtaken
+        self.singleTubeWaiting = singleTubeWaiting
+        self.stillWaiting = stillWaiting
+    }
 }
 
 /// The queue caller: a pure function from the waiting queue and the open

@@ -21,25 +21,34 @@ public struct SampleRequest: Sendable {
     public var outcome: Outcome?
     /// The tube of the resident's latest sample in this round, if any.
     public var latestSampleTube: String?
+    /// Whether that latest sample's result decided the current outcome: a
+    /// retest is due only then, not while a retest is already on its way.
+    public var latestSampleDecided: Bool
     /// Household members checked in and not yet sampled, this resident included.
     public var householdWaiting: Int
     /// Household members already in this tube.
     public var householdInThisTube: Int
     /// Another open tube that holds members of the household and still has room.
     public var householdOpenTubeElsewhere: String?
+    /// Places this tube still owes to households already partly in it
+    /// (their members waiting or called): nobody else may take them.
+    public var placesOwed: Int
 
     public init(
         tube: Tube, resident: String, singleTube: Bool, outcome: Outcome?, latestSampleTube: String?,
-        householdWaiting: Int, householdInThisTube: Int, householdOpenTubeElsewhere: String?
+        latestSampleDecided: Bool = true, householdWaiting: Int, householdInThisTube: Int,
+        householdOpenTubeElsewhere: String?, placesOwed: Int = 0
     ) {
         self.tube = tube
         self.resident = resident
         self.singleTube = singleTube
         self.outcome = outcome
         self.latestSampleTube = latestSampleTube
+        self.latestSampleDecided = latestSampleDecided
         self.householdWaiting = householdWaiting
         self.householdInThisTube = householdInThisTube
         self.householdOpenTubeElsewhere = householdOpenTubeElsewhere
+        self.placesOwed = placesOwed
     }
 }
 
@@ -62,7 +71,7 @@ public enum SampleAdmission: Sendable, Equatable {
 
         let kind: SampleAdmission
         if let previous = request.latestSampleTube {
-            guard let outcome = request.outcome, outcome.needsRetest else {
+            guard let outcome = request.outcome, outcome.needsRetest, request.latestSampleDecided else {
                 throw .alreadySampled(resident: request.resident, tube: previous)
             }
             if outcome.retestNeedsSingleTube, tube.mode.isPooled {
@@ -85,6 +94,7 @@ public enum SampleAdmission: Sendable, Equatable {
             if let other = request.householdOpenTubeElsewhere { throw .householdInOtherTube(tube: other) }
             let waiting = request.householdWaiting
             let capacity = tube.mode.capacity
+            let room = room - request.placesOwed
             let fits = waiting <= room
                 || (waiting > capacity && QueueCaller.fewestTubesKept(size: waiting, room: room, capacity: capacity))
             guard fits else { throw .householdDoesNotFit(waiting: waiting, room: room) }

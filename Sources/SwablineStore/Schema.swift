@@ -194,6 +194,12 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v3: indexes for the queue position and walk-in lookups") { db in
+            try db.execute(sql: """
+                CREATE INDEX ticket_position ON ticket(round_id, site_id, status, lane, id);
+                CREATE INDEX resident_id_number ON resident(id_number);
+                """)
+        }
         return migrator
     }
 }

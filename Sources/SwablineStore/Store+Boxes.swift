@@ -29,9 +29,10 @@ extension Store {
         case (_, nil): visible = false
         case let (.staff(_, site), row?): visible = row["site_id"] == site
         case let (.courier(token, sites), row?):
-            let state = BoxState(rawValue: row["state"])!
+            // A courier sees the boxes they carry and any box not yet carried at the sites they
+            // serve, so picking up one still packing is refused as a skipped step, not "not found".
             visible = (row["courier_token"] as Int64?) == token
-                || (state == .sealed && (sites.isEmpty || sites.contains(row["site_id"])))
+                || ((row["courier_token"] as Int64?) == nil && (sites.isEmpty || sites.contains(row["site_id"])))
         case let (.lab(id), row?): visible = row["lab_id"] == id
         case (.coordinator, _): throw StoreError.forbidden("Coordinators watch boxes; they do not move them.")
         }

@@ -52,6 +52,15 @@ extension Store {
                 ]
                 switch RosterCheck.entry(fields, file: "walk-in", line: 0) {
                 case let .success(entry):
+                    // Rule 3: a person already registered (lost their card, a second code) is not registered twice.
+                    if let known = try Row.fetchOne(
+                        db, sql: "SELECT code, site_id FROM resident WHERE id_number = ? LIMIT 1", arguments: [entry.idNumber])
+                    {
+                        let elsewhere = (known["site_id"] as String) != site
+                        throw StoreError.conflict(code: "id_number_registered", message: elsewhere
+                            ? "A resident with this ID number is registered at another site and is tested there."
+                            : "A resident with this ID number is already registered here, as \(known["code"] as String): scan that code.")
+                    }
                     try Self.upsertResident(db, site: site, entry: entry, walkIn: true, now: now)
                 case let .failure(problems):
                     throw StoreError.invalid(field: problems.problems[0].field, why: problems.problems[0].why)
@@ -60,18 +69,21 @@ extension Store {
                 registered = true
             }
             guard let resident else { throw StoreError.notFound(kind: "resident", code: code) }
-            guard resident["site_id"] == site else {
-                throw StoreError.conflict(code: "resident_at_other_site",
-                    message: "Resident \(code) is registered at another site and is tested there.")
-            }
+            // Another site's resident is not this staff member's to see (rule 7).
+            guard resident["site_id"] == site else { throw StoreError.notFound(kind: "resident", code: code) }
             let residentID: Int64 = resident["id"]
             if let ticket = try Int64.fetchOne(
                 db, sql: "SELECT id FROM ticket WHERE round_id = ? AND resident_id = ?", arguments: [round.id, residentID])
             {
-                // Back after an invalid sample: queue again for the resample.
-                let outcome = try String.fetchOne(
-                    db, sql: "SELECT status FROM outcome WHERE round_id = ? AND resident_id = ?", arguments: [round.id, residentID])
-                if outcome == Outcome.invalid.rawValue {
+                // Back after an invalid sample whose result is in: queue again for the resample.
+                let resample = try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT 1 FROM outcome o WHERE o.round_id = ? AND o.resident_id = ? AND o.status = 'invalid'
+                          AND o.decided_by_sample = (SELECT max(id) FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id)
+                        """,
+                    arguments: [round.id, residentID]) ?? false
+                if resample {
                     try db.execute(
                         sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE id = ? AND status = 'sampled'",
                         arguments: [ticket])
@@ -118,6 +130,10 @@ extension Store {
             }
             let tube = try Self.tubeView(db, code: tubeCode)
             let round = try Self.currentRound(db)
+            // A resent call (or one made before the last group was swabbed) gets that group again.
+            let pending = try Int64.fetchAll(
+                db, sql: "SELECT id FROM ticket WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = 'called' ORDER BY id",
+                arguments: [round.id, site, station])
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -134,16 +150,19 @@ extension Store {
                     ticket: $0["id"], household: $0["household_id"], lane: Lane(rawValue: $0["lane"])!,
                     singleTube: $0["single_tube"], overtaken: $0["overtaken"])
             }
-            let decision = try StoreError.checking {
-                try QueueCaller.nextGroup(queue: queue, mode: tube.mode, filled: tube.filled, policy: .standard(for: tube.mode))
-            }
+            let decision = try pending.isEmpty
+                ? StoreError.checking {
+                    try QueueCaller.nextGroup(queue: queue, mode: tube.mode, filled: tube.filled, policy: .standard(for: tube.mode))
+                }
+                : CallDecision(
+                    called: pending, overtaken: [:], singleTubeWaiting: queue.filter(\.singleTube).count, stillWaiting: queue.count)
             for (ticket, overtaken) in decision.overtaken {
                 try db.execute(sql: "UPDATE ticket SET overtaken = ? WHERE id = ?", arguments: [overtaken, ticket])
             }
             var called: [CalledPerson] = []
             for ticket in decision.called {
                 try db.execute(
-                    sql: "UPDATE ticket SET status = 'called', station_id = ?, called_at = ? WHERE id = ?",
+                    sql: "UPDATE ticket SET status = 'called', station_id = ?, called_at = coalesce(called_at, ?) WHERE id = ?",
                     arguments: [station, now, ticket])
                 let row = try Row.fetchOne(
                     db,

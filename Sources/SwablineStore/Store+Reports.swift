@@ -125,6 +125,8 @@ extension Store {
                     SELECT \(Self.residentColumns), o.status FROM outcome o
                     JOIN resident r ON r.id = o.resident_id JOIN household h ON h.id = r.household_id
                     WHERE o.round_id = ? AND r.site_id = ? AND o.status IN ('pool_positive', 'invalid')
+                      AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id
+                                      AND s.id > coalesce(o.decided_by_sample, 0))
                     """,
                 arguments: [round.id, site]
             ).map(Self.personLine).sorted(by: Self.addressOrder)

@@ -29,6 +29,12 @@ extension Store {
             throw StoreError.invalid(field: "name", why: "must be 1 to 100 characters")
         }
         return try await write { db, now in
+            // A tube belongs to the round it was opened in; one still open would mix two rounds.
+            let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM tube WHERE state = 'open'")!
+            guard open == 0 else {
+                throw StoreError.conflict(code: "tubes_open",
+                    message: "\(open) tube(s) are still open at the stations: seal them before opening a new round.")
+            }
             try db.execute(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)", arguments: [trimmed, now])
             return RoundInfo(id: db.lastInsertedRowID, name: trimmed, openedAt: now)
         }

@@ -54,18 +54,18 @@ extension Store {
             guard let resident = try Self.residentRow(db, code: residentCode) else {
                 throw StoreError.notFound(kind: "resident", code: residentCode)
             }
-            guard resident["site_id"] == tube.site else {
-                throw StoreError.conflict(code: "resident_at_other_site",
-                    message: "Resident \(residentCode) is registered at another site and is tested there.")
-            }
+            // Another site's resident is not this staff member's to see (rule 7).
+            guard resident["site_id"] == tube.site else { throw StoreError.notFound(kind: "resident", code: residentCode) }
             let roundID: Int64 = tubeRow["round_id"]
             let residentID: Int64 = resident["id"], household: Int64 = resident["household_id"]
             let latest = try Row.fetchOne(
-                db, sql: "SELECT tube_code, slot FROM sample WHERE round_id = ? AND resident_id = ? ORDER BY id DESC LIMIT 1",
+                db, sql: "SELECT id, tube_code, slot FROM sample WHERE round_id = ? AND resident_id = ? ORDER BY id DESC LIMIT 1",
                 arguments: [roundID, residentID])
-            let outcome = try String.fetchOne(
-                db, sql: "SELECT status FROM outcome WHERE round_id = ? AND resident_id = ?", arguments: [roundID, residentID]
-            ).flatMap(Outcome.init(rawValue:))
+            let outcomeRow = try Row.fetchOne(
+                db, sql: "SELECT status, decided_by_sample FROM outcome WHERE round_id = ? AND resident_id = ?",
+                arguments: [roundID, residentID])
+            let outcome = (outcomeRow?["status"] as String?).flatMap(Outcome.init(rawValue:))
+            let latestDecided = latest.map { ($0["id"] as Int64) == (outcomeRow?["decided_by_sample"] as Int64?) } ?? false
             // Household members checked in and not yet sampled this round (pooled ones only).
             let waitingOthers = try Int.fetchOne(
                 db,
@@ -91,10 +91,22 @@ extension Store {
                     LIMIT 1
                     """,
                 arguments: [code, roundID, household])
+            // Members still to come of households already in this tube: their places are taken.
+            let owed = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
+                    WHERE t.round_id = ? AND t.status IN ('waiting', 'called') AND NOT r.single_tube AND r.household_id <> ?
+                      AND r.household_id IN (SELECT r2.household_id FROM sample s JOIN resident r2 ON r2.id = s.resident_id
+                                             WHERE s.tube_code = ? AND s.retest = 0)
+                      AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)
+                    """,
+                arguments: [roundID, household, code])!
             let request = SampleRequest(
                 tube: .init(code: code, mode: tube.mode, state: tube.state, filled: tube.filled), resident: residentCode,
                 singleTube: resident["single_tube"], outcome: outcome, latestSampleTube: latest?["tube_code"],
-                householdWaiting: waitingOthers + 1, householdInThisTube: inThisTube, householdOpenTubeElsewhere: elsewhere)
+                latestSampleDecided: latestDecided, householdWaiting: waitingOthers + 1, householdInThisTube: inThisTube,
+                householdOpenTubeElsewhere: elsewhere, placesOwed: owed)
             let admission: SampleAdmission
             admission = try StoreError.checking { try SampleAdmission.decide(request) }
             if admission == .alreadyInThisTube, let latest {

@@ -47,7 +47,12 @@ public final class Store: Sendable {
     /// rolls back this request alone; its answer waits for the COMMIT.
     func write<T: Sendable>(_ body: @Sendable @escaping (Database, String) throws -> T) async throws -> T {
         let now = Timestamp.string(clock())
-        return try await writer.write { db in try body(db, now) }
+        do {
+            return try await writer.write { db in try body(db, now) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // The schema's own guard (a UNIQUE index) caught what the checks before it did not.
+            throw StoreError.conflict(code: "conflict", message: "This clashes with what is already recorded; nothing was changed.")
+        }
     }
 
     /// How the writer has batched so far.

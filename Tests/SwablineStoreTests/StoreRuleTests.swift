@@ -126,7 +126,7 @@ struct StoreRuleTests {
         _ = try await f.store.createBox(site: Fixture.site, code: "B1", by: f.staff)
         _ = try await f.store.addTubeToBox(box: "B1", tube: "T1", by: f.staff)
         let before = try await f.fingerprint()
-        await #expect(throws: StoreError.notFound(kind: "box", code: "B1")) {
+        await #expect(throws: StoreError.rule(.boxStepSkipped(from: .packing, event: .pickedUp))) {
             try await f.store.pickUpBox("B1", tubeCount: 1, temperature: 4, by: f.courier)
         }
         #expect(try await f.fingerprint() == before)
@@ -218,5 +218,70 @@ struct StoreRuleTests {
         #expect(result.resident.household == "1-1-202")
         #expect(result.resident.idNumber == "110***********002X" && result.resident.phone == "138****5678")
         #expect(try await f.household("1-1-202").count == 5)
+    }
+
+    @Test("rule 2: places owed to a household already in the tube are kept for it")
+    func placesOwed() async throws {
+        let f = try await Fixture.make()
+        for code in try await f.household("1-1-202") + ["FFY000005", "FFY000014"] {
+            _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff)
+        }
+        _ = try await f.store.openTube(site: Fixture.site, code: "T5", station: "s1", mode: .pooled5, by: f.staff)
+        _ = try await f.store.addSample(tube: "T5", resident: "FFY000006", by: f.staff)
+        _ = try await f.store.addSample(tube: "T5", resident: "FFY000005", by: f.staff)  // one place left beside the three owed
+        await #expect(throws: StoreError.rule(.householdDoesNotFit(waiting: 1, room: 0))) {
+            try await f.store.addSample(tube: "T5", resident: "FFY000014", by: f.staff)
+        }
+        for code in ["FFY000007", "FFY000008", "FFY000009"] { _ = try await f.store.addSample(tube: "T5", resident: code, by: f.staff) }
+    }
+
+    @Test("rule 3: a retest is taken once; the person leaves the retest list while it is on its way")
+    func retestOnce() async throws {
+        let f = try await Fixture.make()
+        try await f.shipTube("T1", residents: ["FFY000005"], box: "B1")
+        _ = try await f.results("w1", [("T1", .invalid)])
+        #expect(try await f.store.retests(site: Fixture.site, by: f.staff).total == 1)
+        _ = try await f.store.openTube(site: Fixture.site, code: "T2", station: "s1", mode: nil, by: f.staff)
+        _ = try await f.store.openTube(site: Fixture.site, code: "T3", station: "s2", mode: nil, by: f.staff)
+        #expect(try await f.store.addSample(tube: "T2", resident: "FFY000005", by: f.staff).retest)
+        await #expect(throws: StoreError.rule(.alreadySampled(resident: "FFY000005", tube: "T2"))) {
+            try await f.store.addSample(tube: "T3", resident: "FFY000005", by: f.staff)
+        }
+        #expect(try await f.store.addSample(tube: "T2", resident: "FFY000005", by: f.staff).repeated)
+        #expect(try await f.store.retests(site: Fixture.site, by: f.staff).total == 0)
+    }
+
+    @Test("a walk-in whose ID number is already registered is not registered twice")
+    func walkInTwice() async throws {
+        let f = try await Fixture.make()
+        let roster = SiteDirectory.load(Fixture.sitesPath).sites.first { $0.definition.id == Fixture.site }!.roster
+        let known = roster.first { $0.code == "FFY000006" }!
+        let walkIn = WalkIn(name: known.name, idNumber: known.idNumber, phone: known.phone, building: "1", unit: "1", room: "202")
+        await #expect(throws: StoreError.conflict(code: "id_number_registered",
+            message: "A resident with this ID number is already registered here, as FFY000006: scan that code.")) {
+            try await f.store.checkIn(site: Fixture.site, code: "NEWCARD1", walkIn: walkIn, priority: false, by: f.staff)
+        }
+        let other = SiteDirectory.load(Fixture.sitesPath).sites.first { $0.definition.id == "huaxiali" }!.roster[0]
+        var elsewhere = walkIn
+        elsewhere.idNumber = other.idNumber
+        await #expect(throws: StoreError.self) {
+            try await f.store.checkIn(site: Fixture.site, code: "NEWCARD2", walkIn: elsewhere, priority: false, by: f.staff)
+        }
+    }
+
+    @Test("a resent call gives the same group; a new round waits until every tube is sealed")
+    func resentCallAndRounds() async throws {
+        let f = try await Fixture.make()
+        for code in try await f.household("1-1-202") {
+            _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff)
+        }
+        _ = try await f.store.openTube(site: Fixture.site, code: "T1", station: "s1", mode: nil, by: f.staff)
+        let first = try await f.store.callNext(site: Fixture.site, station: "s1", by: f.staff)
+        let again = try await f.store.callNext(site: Fixture.site, station: "s1", by: f.staff)
+        #expect(first.called.count == 4 && again.called == first.called)
+        await #expect(throws: StoreError.self) { try await f.store.openRound(name: "Round 2") }
+        _ = try await f.store.addSample(tube: "T1", resident: "FFY000006", by: f.staff)
+        _ = try await f.store.sealTube("T1", by: f.staff)
+        #expect(try await f.store.openRound(name: "Round 2").name == "Round 2")
     }
 }
