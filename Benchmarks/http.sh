@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 connections=${CONNECTIONS:-64}
 duration=${DURATION:-10}
 residents=${RESIDENTS:-400000}
+sites=${SITES:-100}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
 swift build -c release --product swabline >&2
@@ -29,11 +30,11 @@ wait_for 18081 healthz || true
 echo_result=$(load http://127.0.0.1:18081/echo Benchmarks/http/echo.lua)
 kill "${pids[0]}"
 
-python3 Benchmarks/http/make_site.py "$work/sites" "$residents"
-token=$("$bin" tokens create --role staff --site bench --db "$work/db.sqlite" --sites "$work/sites")
+python3 Benchmarks/http/make_site.py "$work/sites" "$residents" "$sites"
+tokens=$(for s in $(seq 0 $((sites - 1))); do "$bin" tokens create --role staff --site "bench$s" --db "$work/db.sqlite" --sites "$work/sites"; done | paste -sd,)
 "$bin" serve --port 18080 --db "$work/db.sqlite" --sites "$work/sites" --log-level warning & pids+=($!)
 wait_for 18080 healthz
-checkin_result=$(SWABLINE_TOKEN=$token SWABLINE_PER_THREAD=$((residents / 2)) load http://127.0.0.1:18080 Benchmarks/http/checkin.lua)
+checkin_result=$(SWABLINE_TOKENS=$tokens SWABLINE_PER_THREAD=$((residents / 2)) load http://127.0.0.1:18080 Benchmarks/http/checkin.lua)
 stored=$(python3 - "$work/db.sqlite" <<'PY'
 import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute("select count(*) from ticket").fetchone()[0])
@@ -46,5 +47,5 @@ echo
 echo "| figure ($connections connections, ${duration} s, $(nproc) cores) | per second | p50 ms | p99 ms | errors | ratio to ceiling |"
 echo "| --- | --- | --- | --- | --- | --- |"
 echo "| ceiling: bare Hummingbird echo route | $echo_rate | $(field "$echo_result" p50_ms) | $(field "$echo_result" p99_ms) | $(field "$echo_result" errors) | 1 |"
-echo "| durable check-ins (synchronous = FULL, group commit) | $checkin_rate | $(field "$checkin_result" p50_ms) | $(field "$checkin_result" p99_ms) | $(field "$checkin_result" errors) | $(python3 -c "print(round($checkin_rate / $echo_rate, 2))") |"
+echo "| durable check-ins at $sites gates (synchronous = FULL, group commit) | $checkin_rate | $(field "$checkin_result" p50_ms) | $(field "$checkin_result" p99_ms) | $(field "$checkin_result" errors) | $(python3 -c "print(round($checkin_rate / $echo_rate, 2))") |"
 echo "check-ins on disk after the run: $stored"

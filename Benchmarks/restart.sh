@@ -18,7 +18,7 @@ trap cleanup EXIT
 
 # The schema and the bench site, through the real start-up path.
 python3 Benchmarks/http/make_site.py "$work/sites" 3
-token=$("$bin" tokens create --role staff --site bench --db "$work/db.sqlite" --sites "$work/sites")
+token=$("$bin" tokens create --role staff --site bench0 --db "$work/db.sqlite" --sites "$work/sites")
 # Millions of residents, inserted inside SQLite (a roster this size would take far longer to import row by row).
 python3 - "$work/db.sqlite" "$residents" <<'PY'
 import sqlite3, sys, time
@@ -27,11 +27,11 @@ t = time.time()
 db.execute("PRAGMA journal_mode=WAL")
 db.execute(f"""WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {n // 3 + 1})
   INSERT INTO household (site_id, key, building, unit, room)
-  SELECT 'bench', 'x' || x, CAST(x / 1000 AS TEXT), '1', CAST(x % 1000 AS TEXT) FROM c""")
+  SELECT 'bench0', 'x' || x, CAST(x / 1000 AS TEXT), '1', CAST(x % 1000 AS TEXT) FROM c""")
 first = db.execute("SELECT min(id) FROM household WHERE key LIKE 'x%'").fetchone()[0]
 db.execute(f"""WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x < {n - 1})
   INSERT INTO resident (code, site_id, household_id, name, id_number, phone, priority, single_tube, walk_in, registered_at)
-  SELECT printf('C%09d', x), 'bench', {first} + x / 3, '居民', '11010519491231002X', '13812345678', 0, 0, 0, '2022-04-05T00:00:00Z' FROM c""")
+  SELECT printf('C%09d', x), 'bench0', {first} + x / 3, '居民', '11010519491231002X', '13812345678', 0, 0, 0, '2022-04-05T00:00:00Z' FROM c""")
 db.commit()
 print(f"filled {db.execute('SELECT count(*) FROM resident').fetchone()[0]:,} residents in {time.time() - t:.0f} s", file=sys.stderr)
 PY
@@ -52,12 +52,12 @@ start=$(python3 -c 'import time; print(time.time())'); serve; first=$(ready_afte
 # Load, then SIGKILL in the middle of it.
 for i in $(seq 0 199); do
   curl -s -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"resident_code\":\"$(printf 'C%09d' "$i")\"}" http://127.0.0.1:18090/v1/sites/bench/checkins &
+    -d "{\"resident_code\":\"$(printf 'C%09d' "$i")\"}" http://127.0.0.1:18090/v1/sites/bench0/checkins &
 done
 sleep 0.2; kill -9 "$pid"; wait 2>/dev/null || true
 start=$(python3 -c 'import time; print(time.time())'); serve; again=$(ready_after "$start")
 check=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"resident_code":"C000000500"}' http://127.0.0.1:18090/v1/sites/bench/checkins)
+  -d '{"resident_code":"C000000500"}' http://127.0.0.1:18090/v1/sites/bench0/checkins)
 echo "| store | first start | restart after kill -9 | check-in after restart |"
 echo "| --- | --- | --- | --- |"
 echo "| $(printf "%'d" "$residents") residents | ${first} s | ${again} s | HTTP $check |"

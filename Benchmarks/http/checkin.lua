@@ -1,8 +1,10 @@
 -- wrk script: every request checks in a resident never seen before, so each
--- one is a new durable write. Each wrk thread takes its own range of codes.
+-- one is a new durable write, at that resident's own site (bench{i % sites})
+-- with that site's staff token. Each wrk thread takes its own range of codes.
 local counter = 0
 local thread_id = 0
-local token = os.getenv("SWABLINE_TOKEN")
+local tokens = {}
+for token in string.gmatch(os.getenv("SWABLINE_TOKENS"), "[^,]+") do tokens[#tokens + 1] = token end
 local per_thread = tonumber(os.getenv("SWABLINE_PER_THREAD"))
 
 function setup(thread)
@@ -11,10 +13,12 @@ function setup(thread)
 end
 
 function request()
-  local body = string.format('{"resident_code":"B%08d"}', thread_id * per_thread + counter)
+  local index = thread_id * per_thread + counter
+  local site = index % #tokens
   counter = counter + 1
-  return wrk.format("POST", "/v1/sites/bench/checkins",
-    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }, body)
+  return wrk.format("POST", string.format("/v1/sites/bench%d/checkins", site),
+    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[site + 1] },
+    string.format('{"resident_code":"B%08d"}', index))
 end
 
 dofile("Benchmarks/http/result.lua")

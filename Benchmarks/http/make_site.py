@@ -1,8 +1,10 @@
-"""Writes a synthetic site folder for the HTTP load benchmark: one compound
-of N residents in households of three, with valid (made-up) ID numbers, so
-that every check-in in a long run is a new, durable write.
+"""Writes synthetic site folders for the HTTP load benchmark: SITES compounds
+(bench0, bench1, …) sharing N residents in households of three, with valid
+(made-up) ID numbers, so that every check-in in a long run is a new, durable
+write. Resident B%08d of index i lives at site bench{i % SITES}: a district's
+load arrives at many gates at once, and no gate has a whole city waiting.
 
-    python3 Benchmarks/http/make_site.py OUT_FOLDER RESIDENTS
+    python3 Benchmarks/http/make_site.py OUT_FOLDER RESIDENTS [SITES]
 """
 import os
 import sys
@@ -18,18 +20,25 @@ def id_number(index: int) -> str:
 
 def main() -> None:
     out, residents = sys.argv[1], int(sys.argv[2])
-    site = os.path.join(out, "bench")
-    os.makedirs(site, exist_ok=True)
-    with open(os.path.join(site, "site.toml"), "w", encoding="utf-8") as f:
-        f.write('id = "bench"\nname = "压测小区"\naddress = "loopback"\ntime_zone = "Asia/Shanghai"\n'
-                'zone = "precaution"\npool_mode = "pooled10"\nlab = "lab-bench"\nopens = "07:00"\ncloses = "19:00"\n\n'
-                '[[stations]]\nid = "s1"\nname = "1"\n')
-    with open(os.path.join(site, "roster.csv"), "w", encoding="utf-8") as f:
+    sites = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    rosters = []
+    for s in range(sites):
+        site = os.path.join(out, f"bench{s}")
+        os.makedirs(site, exist_ok=True)
+        with open(os.path.join(site, "site.toml"), "w", encoding="utf-8") as f:
+            f.write(f'id = "bench{s}"\nname = "压测小区{s}"\naddress = "loopback"\ntime_zone = "Asia/Shanghai"\n'
+                    'zone = "precaution"\npool_mode = "pooled10"\nlab = "lab-bench"\nopens = "07:00"\ncloses = "19:00"\n\n'
+                    '[[stations]]\nid = "s1"\nname = "1"\n')
+        f = open(os.path.join(site, "roster.csv"), "w", encoding="utf-8")
         f.write("resident_code,name,id_number,phone,building,unit,room,household,priority,single_tube\n")
-        for i in range(residents):
-            household = i // 3
-            building, room = household // 1000, household % 1000
-            f.write(f"B{i:08d},居民{i},{id_number(i)},138{i % 100000000:08d},{building},1,{room},{building}-1-{room},0,0\n")
+        rosters.append(f)
+    for i in range(residents):
+        household = i // (3 * sites)
+        building, room = household // 1000, household % 1000
+        rosters[i % sites].write(
+            f"B{i:08d},居民{i},{id_number(i)},138{i % 100000000:08d},{building},1,{room},{building}-1-{room},0,0\n")
+    for f in rosters:
+        f.close()
 
 
 if __name__ == "__main__":

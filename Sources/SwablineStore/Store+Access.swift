@@ -22,8 +22,8 @@ extension Store {
         let hash = Secrets.tokenHash(token)
         let id = try await write { db, now in
             if let site { _ = try self.site(db, site) }
-            try db.execute(
-                sql: "INSERT INTO token (hash, role, site_id, label, created_at) VALUES (?, ?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO token (hash, role, site_id, label, created_at) VALUES (?, ?, ?, ?, ?)").execute(
                 arguments: [hash, role.rawValue, site, label, now])
             return db.lastInsertedRowID
         }
@@ -35,7 +35,7 @@ extension Store {
         let hash = Secrets.tokenHash(token)
         return try await read { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, role, site_id FROM token WHERE hash = ? AND revoked_at IS NULL", arguments: [hash])
+                db.cachedStatement(sql: "SELECT id, role, site_id FROM token WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash])
             else { return nil }
             let id: Int64 = row["id"]
             let site: String? = row["site_id"]
@@ -54,15 +54,15 @@ extension Store {
         if let why = Codes.problem(lab) { throw StoreError.invalid(field: "lab", why: why) }
         let secret = Secrets.newWebhookSecret()
         try await write { db, now in
-            try db.execute(sql: "INSERT INTO lab (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [lab, now])
+            try db.cachedStatement(sql: "INSERT INTO lab (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING").execute( arguments: [lab, now])
             let active = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM lab_secret WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+                db.cachedStatement(sql: "SELECT count(*) FROM lab_secret WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?)"),
                 arguments: [lab, now])!
             guard active == 0 else {
                 throw StoreError.conflict(code: "lab_has_secret",
                     message: "Lab \(lab) already has a webhook secret; use `swabline labs rotate \(lab)` for a new one.")
             }
-            try db.execute(sql: "INSERT INTO lab_secret (lab_id, secret, created_at) VALUES (?, ?, ?)", arguments: [lab, secret, now])
+            try db.cachedStatement(sql: "INSERT INTO lab_secret (lab_id, secret, created_at) VALUES (?, ?, ?)").execute( arguments: [lab, secret, now])
         }
         return secret
     }
@@ -73,13 +73,13 @@ extension Store {
         let secret = Secrets.newWebhookSecret()
         let expires = Timestamp.string(clock().addingTimeInterval(overlap))
         try await write { db, now in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM lab WHERE id = ?", arguments: [lab]) != nil else {
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lab WHERE id = ?"), arguments: [lab]) != nil else {
                 throw StoreError.notFound(kind: "lab", code: lab)
             }
-            try db.execute(
-                sql: "UPDATE lab_secret SET expires_at = ? WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?)",
+            try db.cachedStatement(
+                sql: "UPDATE lab_secret SET expires_at = ? WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?)").execute(
                 arguments: [expires, lab, expires])
-            try db.execute(sql: "INSERT INTO lab_secret (lab_id, secret, created_at) VALUES (?, ?, ?)", arguments: [lab, secret, now])
+            try db.cachedStatement(sql: "INSERT INTO lab_secret (lab_id, secret, created_at) VALUES (?, ?, ?)").execute( arguments: [lab, secret, now])
         }
         return secret
     }
@@ -89,7 +89,7 @@ extension Store {
         let now = Timestamp.string(clock())
         return try await read { db in
             try String.fetchAll(
-                db, sql: "SELECT secret FROM lab_secret WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC",
+                db.cachedStatement(sql: "SELECT secret FROM lab_secret WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC"),
                 arguments: [lab, now])
         }
     }

@@ -9,11 +9,11 @@ extension Store {
         try Self.requireCode(code, field: "box")
         return try await write { db, now in
             let siteRow = try self.site(db, site)
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM box WHERE code = ?", arguments: [code]) == nil else {
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM box WHERE code = ?"), arguments: [code]) == nil else {
                 throw StoreError.conflict(code: "box_exists", message: "Box \(code) already exists.")
             }
-            try db.execute(
-                sql: "INSERT INTO box (code, site_id, lab_id, state, created_at) VALUES (?, ?, ?, 'packing', ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO box (code, site_id, lab_id, state, created_at) VALUES (?, ?, ?, 'packing', ?)").execute(
                 arguments: [code, site, siteRow["lab_id"], now])
             return try Self.boxView(db, code: code)
         }
@@ -23,7 +23,7 @@ extension Store {
     /// boxes; a courier the sealed boxes they may pick up and the boxes they
     /// carry; a lab the boxes shipped to it. Anything else is not found.
     static func scopedBox(_ db: Database, code: String, actor: Actor) throws -> (row: Row, state: BoxState) {
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM box WHERE code = ?", arguments: [code])
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])
         let visible: Bool
         switch (actor, row) {
         case (_, nil): visible = false
@@ -50,14 +50,14 @@ extension Store {
         if state.isReached(by: event) { return false }
         let next: BoxState
         next = try StoreError.checking { try state.applying(event) }
-        try db.execute(sql: "UPDATE box SET state = ? WHERE code = ?", arguments: [next.rawValue, code])
+        try db.cachedStatement(sql: "UPDATE box SET state = ? WHERE code = ?").execute( arguments: [next.rawValue, code])
         try recordCustody(db, subject: "box", code: code, event: event, actor: actor, to: toActor, now: now,
             tubeCount: tubeCount, temperature: temperature)
         guard let tubeEvent = next.tubeEvent else { return true }
-        for tube in try Row.fetchAll(db, sql: "SELECT code, state FROM tube WHERE box_code = ?", arguments: [code]) {
+        for tube in try Row.fetchAll(db.cachedStatement(sql: "SELECT code, state FROM tube WHERE box_code = ?"), arguments: [code]) {
             let tubeNext: TubeState
             tubeNext = try StoreError.checking { try TubeState(rawValue: tube["state"])!.applying(tubeEvent) }
-            try db.execute(sql: "UPDATE tube SET state = ? WHERE code = ?", arguments: [tubeNext.rawValue, tube["code"]])
+            try db.cachedStatement(sql: "UPDATE tube SET state = ? WHERE code = ?").execute( arguments: [tubeNext.rawValue, tube["code"]])
             try recordCustody(db, subject: "tube", code: tube["code"], event: tubeEvent, actor: actor, to: toActor, now: now)
         }
         return true
@@ -78,7 +78,7 @@ extension Store {
             }
             let next: TubeState
             next = try StoreError.checking { try TubeState(rawValue: tubeRow["state"])!.applying(.boxed) }
-            try db.execute(sql: "UPDATE tube SET state = ?, box_code = ? WHERE code = ?", arguments: [next.rawValue, box, tube])
+            try db.cachedStatement(sql: "UPDATE tube SET state = ?, box_code = ? WHERE code = ?").execute( arguments: [next.rawValue, box, tube])
             try Self.recordCustody(db, subject: "tube", code: tube, event: .boxed, actor: actor, to: "box:\(box)", now: now)
             return try Self.boxView(db, code: box)
         }
@@ -90,7 +90,7 @@ extension Store {
         return try await write { db, now in
             let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
             guard case .staff = actor else { throw StoreError.forbidden("Only site staff seal boxes.") }
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM tube WHERE box_code = ?", arguments: [box])!
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
             guard count > 0 else { throw StoreError.rule(.emptyBox(box: box)) }
             try Self.advanceBox(db, code: box, from: state, to: .sealed, actor: actor, toActor: nil, now: now, tubeCount: count)
             return try Self.boxView(db, code: box)
@@ -111,15 +111,15 @@ extension Store {
         }
         return try await write { db, now in
             let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM tube WHERE box_code = ?", arguments: [box])!
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
             if state == .sealed, count != tubeCount {
                 throw StoreError.rule(.tubeCountMismatch(expected: count, reported: tubeCount))
             }
             let advanced = try Self.advanceBox(db, code: box, from: state, to: .pickedUp, actor: actor,
                 toActor: actor.label, now: now, tubeCount: tubeCount, temperature: temperature)
             if advanced {
-                try db.execute(
-                    sql: "UPDATE box SET courier_token = ?, temperature_c = ? WHERE code = ?", arguments: [courier.token, temperature, box])
+                try db.cachedStatement(
+                    sql: "UPDATE box SET courier_token = ?, temperature_c = ? WHERE code = ?").execute( arguments: [courier.token, temperature, box])
             }
             var warnings: [String] = []
             if !Self.coldChain.contains(temperature) {
@@ -136,7 +136,7 @@ extension Store {
         return try await write { db, now in
             let (row, state) = try Self.scopedBox(db, code: box, actor: actor)
             guard (row["courier_token"] as Int64?) == courier.token else { throw StoreError.notFound(kind: "box", code: box) }
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM tube WHERE box_code = ?", arguments: [box])!
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
             try Self.advanceBox(db, code: box, from: state, to: .handedOver, actor: actor, toActor: "lab:\(row["lab_id"] as String)",
                 now: now, tubeCount: count)
             return try Self.boxView(db, code: box)

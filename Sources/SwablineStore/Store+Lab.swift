@@ -58,7 +58,7 @@ extension Store {
         let actor = Actor.lab(id: lab)
         return try await write { db, now in
             if let stored = try Data.fetchOne(
-                db, sql: "SELECT response FROM webhook_delivery WHERE lab_id = ? AND webhook_id = ?", arguments: [lab, webhookID])
+                db.cachedStatement(sql: "SELECT response FROM webhook_delivery WHERE lab_id = ? AND webhook_id = ?"), arguments: [lab, webhookID])
             {
                 return (stored, true)
             }
@@ -66,7 +66,7 @@ extension Store {
             switch event {
             case let .boxReceived(box, tubeCount):
                 let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
-                let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM tube WHERE box_code = ?", arguments: [box])!
+                let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
                 if state == .handedOver, count != tubeCount {
                     throw StoreError.rule(.tubeCountMismatch(expected: count, reported: tubeCount))
                 }
@@ -82,8 +82,8 @@ extension Store {
                 answer = LabDeliveryAnswer(type: "tube.results", results: fates, counts: counts)
             }
             let body = try Self.wireEncoder().encode(answer)
-            try db.execute(
-                sql: "INSERT INTO webhook_delivery (lab_id, webhook_id, received_at, status, response) VALUES (?, ?, ?, 200, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO webhook_delivery (lab_id, webhook_id, received_at, status, response) VALUES (?, ?, ?, 200, ?)").execute(
                 arguments: [lab, webhookID, now, body])
             return (body, false)
         }
@@ -93,8 +93,7 @@ extension Store {
     /// kept as an anomaly, never overwrites) and updates its members' outcomes.
     static func applyResult(_ db: Database, _ posted: PostedResult, lab: String, webhookID: String, now: String) throws -> ResultFate {
         let tube = try Row.fetchOne(
-            db,
-            sql: "SELECT t.code, t.state, t.mode, t.result, t.round_id FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?",
+            db.cachedStatement(sql: "SELECT t.code, t.state, t.mode, t.result, t.round_id FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
             arguments: [posted.tube, lab])
         let state = tube.map { TubeState(rawValue: $0["state"])! }
         let recorded = tube.flatMap { ($0["result"] as String?).flatMap(TubeResult.init(rawValue:)) }
@@ -102,17 +101,16 @@ extension Store {
         switch fate {
         case .applied:
             guard let tube else { return fate }
-            try db.execute(
-                sql: "UPDATE tube SET state = 'resulted', result = ?, ct = ?, tested_at = ? WHERE code = ?",
+            try db.cachedStatement(
+                sql: "UPDATE tube SET state = 'resulted', result = ?, ct = ?, tested_at = ? WHERE code = ?").execute(
                 arguments: [posted.result.rawValue, posted.ct, posted.testedAt, posted.tube])
             try recordCustody(db, subject: "tube", code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
             let members = try Row.fetchAll(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample FROM sample s
                     LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
                     WHERE s.tube_code = ?
-                    """,
+                    """),
                 arguments: [posted.tube])
             let mode = TubeMode(rawValue: tube["mode"])!
             let bySample = Dictionary(uniqueKeysWithValues: members.map { ($0["resident_id"] as Int64, $0["sample_id"] as Int64) })
@@ -120,20 +118,20 @@ extension Store {
                 for: posted.result, mode: mode,
                 members: members.map { .init(resident: $0["resident_id"], sampleSequence: $0["sample_id"], decidedBySequence: $0["decided_by_sample"]) })
             for (resident, outcome) in outcomes {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES (?, ?, ?, ?, ?)
                         ON CONFLICT DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
                           updated_at = excluded.updated_at
-                        """,
+                        """).execute(
                     arguments: [tube["round_id"], resident, outcome.rawValue, bySample[resident], now])
             }
         case .anomaly:
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO anomaly (tube_code, lab_id, recorded_result, posted_result, webhook_id, at)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
+                    """).execute(
                 arguments: [posted.tube, lab, recorded!.rawValue, posted.result.rawValue, webhookID, now])
         case .duplicate, .unknownTube, .notReceived:
             break

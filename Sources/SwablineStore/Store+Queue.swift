@@ -54,7 +54,7 @@ extension Store {
                 case let .success(entry):
                     // Rule 3: a person already registered (lost their card, a second code) is not registered twice.
                     if let known = try Row.fetchOne(
-                        db, sql: "SELECT code, site_id FROM resident WHERE id_number = ? LIMIT 1", arguments: [entry.idNumber])
+                        db.cachedStatement(sql: "SELECT code, site_id FROM resident WHERE id_number = ? LIMIT 1"), arguments: [entry.idNumber])
                     {
                         let elsewhere = (known["site_id"] as String) != site
                         throw StoreError.conflict(code: "id_number_registered", message: elsewhere
@@ -73,19 +73,18 @@ extension Store {
             guard resident["site_id"] == site else { throw StoreError.notFound(kind: "resident", code: code) }
             let residentID: Int64 = resident["id"]
             if let ticket = try Int64.fetchOne(
-                db, sql: "SELECT id FROM ticket WHERE round_id = ? AND resident_id = ?", arguments: [round.id, residentID])
+                db.cachedStatement(sql: "SELECT id FROM ticket WHERE round_id = ? AND resident_id = ?"), arguments: [round.id, residentID])
             {
                 // Back after an invalid sample whose result is in: queue again for the resample.
                 let resample = try Bool.fetchOne(
-                    db,
-                    sql: """
+                    db.cachedStatement(sql: """
                         SELECT 1 FROM outcome o WHERE o.round_id = ? AND o.resident_id = ? AND o.status = 'invalid'
                           AND o.decided_by_sample = (SELECT max(id) FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id)
-                        """,
+                        """),
                     arguments: [round.id, residentID]) ?? false
                 if resample {
-                    try db.execute(
-                        sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE id = ? AND status = 'sampled'",
+                    try db.cachedStatement(
+                        sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE id = ? AND status = 'sampled'").execute(
                         arguments: [ticket])
                 }
                 return CheckInResult(
@@ -93,20 +92,20 @@ extension Store {
                     registered: false)
             }
             if let tube = try String.fetchOne(
-                db, sql: "SELECT tube_code FROM sample WHERE round_id = ? AND resident_id = ? AND retest = 0",
+                db.cachedStatement(sql: "SELECT tube_code FROM sample WHERE round_id = ? AND resident_id = ? AND retest = 0"),
                 arguments: [round.id, residentID])
             {
                 throw StoreError.rule(.alreadySampled(resident: code, tube: tube))
             }
             let lane: Lane = priority || resident["priority"] ? .priority : .normal
             let number = try Int.fetchOne(
-                db, sql: "SELECT coalesce(max(number), 0) + 1 FROM ticket WHERE round_id = ? AND site_id = ?",
+                db.cachedStatement(sql: "SELECT coalesce(max(number), 0) + 1 FROM ticket WHERE round_id = ? AND site_id = ?"),
                 arguments: [round.id, site])!
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO ticket (round_id, site_id, resident_id, number, lane, status, checked_in_at)
                     VALUES (?, ?, ?, ?, ?, 'waiting', ?)
-                    """,
+                    """).execute(
                 arguments: [round.id, site, residentID, number, lane.rawValue, now])
             return CheckInResult(
                 ticket: try Self.ticketView(db, id: db.lastInsertedRowID), resident: Self.residentView(resident),
@@ -121,10 +120,10 @@ extension Store {
         try Self.requireStaff(actor, site: site)
         return try await write { db, now in
             _ = try self.site(db, site)
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM station WHERE site_id = ? AND id = ?", arguments: [site, station]) != nil
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM station WHERE site_id = ? AND id = ?"), arguments: [site, station]) != nil
             else { throw StoreError.notFound(kind: "station", code: station) }
             guard let tubeCode = try String.fetchOne(
-                db, sql: "SELECT code FROM tube WHERE site_id = ? AND station_id = ? AND state = 'open'", arguments: [site, station])
+                db.cachedStatement(sql: "SELECT code FROM tube WHERE site_id = ? AND station_id = ? AND state = 'open'"), arguments: [site, station])
             else {
                 throw StoreError.conflict(code: "no_open_tube", message: "Station \(station) has no open tube: scan a new tube first.")
             }
@@ -132,18 +131,17 @@ extension Store {
             let round = try Self.currentRound(db)
             // A resent call (or one made before the last group was swabbed) gets that group again.
             let pending = try Int64.fetchAll(
-                db, sql: "SELECT id FROM ticket WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = 'called' ORDER BY id",
+                db.cachedStatement(sql: "SELECT id FROM ticket WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = 'called' ORDER BY id"),
                 arguments: [round.id, site, station])
             let rows = try Row.fetchAll(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT t.id, t.lane, t.overtaken, r.household_id,
                       (r.single_tube OR coalesce(o.status, '') = 'pool_positive') AS single_tube
                     FROM ticket t JOIN resident r ON r.id = t.resident_id
                     LEFT JOIN outcome o ON o.round_id = t.round_id AND o.resident_id = t.resident_id
                     WHERE t.round_id = ? AND t.site_id = ? AND t.status = 'waiting'
                     ORDER BY t.id
-                    """,
+                    """),
                 arguments: [round.id, site])
             let queue = rows.map {
                 WaitingTicket(
@@ -157,19 +155,18 @@ extension Store {
                 : CallDecision(
                     called: pending, overtaken: [:], singleTubeWaiting: queue.filter(\.singleTube).count, stillWaiting: queue.count)
             for (ticket, overtaken) in decision.overtaken {
-                try db.execute(sql: "UPDATE ticket SET overtaken = ? WHERE id = ?", arguments: [overtaken, ticket])
+                try db.cachedStatement(sql: "UPDATE ticket SET overtaken = ? WHERE id = ?").execute( arguments: [overtaken, ticket])
             }
             var called: [CalledPerson] = []
             for ticket in decision.called {
-                try db.execute(
-                    sql: "UPDATE ticket SET status = 'called', station_id = ?, called_at = coalesce(called_at, ?) WHERE id = ?",
+                try db.cachedStatement(
+                    sql: "UPDATE ticket SET status = 'called', station_id = ?, called_at = coalesce(called_at, ?) WHERE id = ?").execute(
                     arguments: [station, now, ticket])
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
+                    db.cachedStatement(sql: """
                         SELECT t.number, t.lane, r.code, r.name, h.key FROM ticket t
                         JOIN resident r ON r.id = t.resident_id JOIN household h ON h.id = r.household_id WHERE t.id = ?
-                        """,
+                        """),
                     arguments: [ticket])!
                 let lane = Lane(rawValue: row["lane"])!
                 called.append(

@@ -72,8 +72,7 @@ extension Store {
             _ = try self.site(db, site)
             let round = try Self.currentRound(db)
             let rows = try Row.fetchAll(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT h.building, h.unit, h.room, h.key,
                       count(r.id) AS expected,
                       count(t.id) AS checked_in,
@@ -84,7 +83,7 @@ extension Store {
                     LEFT JOIN outcome o ON o.round_id = :round AND o.resident_id = r.id
                     WHERE h.site_id = :site
                     GROUP BY h.id
-                    """,
+                    """),
                 arguments: ["round": round.id, "site": site])
             let tree = CoverageTree.rollUp(
                 rows.map {
@@ -157,13 +156,12 @@ extension Store {
             }
             let round = try Self.currentRound(db)
             let status = try String.fetchOne(
-                db, sql: "SELECT status FROM outcome WHERE round_id = ? AND resident_id = ?", arguments: [round.id, row["id"]])
+                db.cachedStatement(sql: "SELECT status FROM outcome WHERE round_id = ? AND resident_id = ?"), arguments: [round.id, row["id"]])
             let samples = try Row.fetchAll(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT s.tube_code, s.sampled_at, s.retest, t.mode, t.result FROM sample s JOIN tube t ON t.code = s.tube_code
                     WHERE s.round_id = ? AND s.resident_id = ? ORDER BY s.id
-                    """,
+                    """),
                 arguments: [round.id, row["id"]]
             ).map {
                 OutcomeReport.Sample(

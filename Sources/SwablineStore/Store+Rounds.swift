@@ -35,7 +35,7 @@ extension Store {
                 throw StoreError.conflict(code: "tubes_open",
                     message: "\(open) tube(s) are still open at the stations: seal them before opening a new round.")
             }
-            try db.execute(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)", arguments: [trimmed, now])
+            try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute( arguments: [trimmed, now])
             return RoundInfo(id: db.lastInsertedRowID, name: trimmed, openedAt: now)
         }
     }
@@ -45,7 +45,7 @@ extension Store {
     public func ensureRound(defaultName: String) async throws -> RoundInfo {
         try await write { db, now in
             if let round = try? Self.currentRound(db) { return round }
-            try db.execute(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)", arguments: [defaultName, now])
+            try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute( arguments: [defaultName, now])
             return RoundInfo(id: db.lastInsertedRowID, name: defaultName, openedAt: now)
         }
     }

@@ -18,28 +18,28 @@ extension Store {
             var residents = 0
             for site in sites {
                 let s = site.definition
-                try db.execute(sql: "INSERT INTO lab (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [s.lab, now])
-                try db.execute(
+                try db.cachedStatement(sql: "INSERT INTO lab (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING").execute( arguments: [s.lab, now])
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO site (id, name, address, time_zone, zone, pool_mode, lab_id, opens, closes)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
                           time_zone = excluded.time_zone, zone = excluded.zone, pool_mode = excluded.pool_mode,
                           lab_id = excluded.lab_id, opens = excluded.opens, closes = excluded.closes
-                        """,
+                        """).execute(
                     arguments: [s.id, s.name, s.address, s.timeZone, s.zone.rawValue, s.poolMode.rawValue, s.lab,
                                 s.opens.description, s.closes.description])
                 for station in s.stations {
-                    try db.execute(
-                        sql: "INSERT INTO station (site_id, id, name) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name",
+                    try db.cachedStatement(
+                        sql: "INSERT INTO station (site_id, id, name) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name").execute(
                         arguments: [s.id, station.id, station.name])
                 }
                 for slot in s.slots {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             INSERT INTO building_slot (site_id, building, starts, ends) VALUES (?, ?, ?, ?)
                             ON CONFLICT DO UPDATE SET starts = excluded.starts, ends = excluded.ends
-                            """,
+                            """).execute(
                         arguments: [s.id, slot.building, slot.from.description, slot.to.description])
                 }
                 for entry in site.roster {
@@ -65,7 +65,7 @@ extension Store {
         try await write { db, _ in
             try db.execute(sql: "DELETE FROM site_source")
             for (folder, digest) in digests {
-                try db.execute(sql: "INSERT INTO site_source (folder, digest) VALUES (?, ?)", arguments: [folder, digest])
+                try db.cachedStatement(sql: "INSERT INTO site_source (folder, digest) VALUES (?, ?)").execute( arguments: [folder, digest])
             }
         }
     }
@@ -73,15 +73,15 @@ extension Store {
     /// Adds or updates one resident, joining (or creating) their household.
     @discardableResult
     static func upsertResident(_ db: Database, site: String, entry: RosterEntry, walkIn: Bool, now: String) throws -> Int64 {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO household (site_id, key, building, unit, room) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (site_id, key) DO NOTHING
-                """,
+                """).execute(
             arguments: [site, entry.household, entry.building, entry.unit, entry.room])
         let household = try Int64.fetchOne(
-            db, sql: "SELECT id FROM household WHERE site_id = ? AND key = ?", arguments: [site, entry.household])!
-        try db.execute(
+            db.cachedStatement(sql: "SELECT id FROM household WHERE site_id = ? AND key = ?"), arguments: [site, entry.household])!
+        try db.cachedStatement(
             sql: """
                 INSERT INTO resident (code, site_id, household_id, name, id_number, phone, priority, single_tube, walk_in, registered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -89,15 +89,15 @@ extension Store {
                   id_number = excluded.id_number, phone = excluded.phone, priority = excluded.priority,
                   single_tube = excluded.single_tube
                 WHERE resident.site_id = excluded.site_id
-                """,
+                """).execute(
             arguments: [entry.code, site, household, entry.name, entry.idNumber, entry.phone, entry.priority,
                         entry.singleTube, walkIn, now])
-        return try Int64.fetchOne(db, sql: "SELECT id FROM resident WHERE code = ?", arguments: [entry.code])!
+        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM resident WHERE code = ?"), arguments: [entry.code])!
     }
 
     /// The site's definition as stored, or `site_not_found`.
     func site(_ db: Database, _ id: String) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM site WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM site WHERE id = ?"), arguments: [id]) else {
             throw StoreError.notFound(kind: "site", code: id)
         }
         return row

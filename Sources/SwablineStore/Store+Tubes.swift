@@ -13,20 +13,20 @@ extension Store {
             let zone = Zone(rawValue: siteRow["zone"])!
             let mode = mode ?? TubeMode(rawValue: siteRow["pool_mode"])!
             guard zone.allows(mode) else { throw StoreError.rule(.modeNotAllowed(mode: mode, zone: zone)) }
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM station WHERE site_id = ? AND id = ?", arguments: [site, station]) != nil
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM station WHERE site_id = ? AND id = ?"), arguments: [site, station]) != nil
             else { throw StoreError.notFound(kind: "station", code: station) }
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM tube WHERE code = ?", arguments: [code]) == nil else {
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM tube WHERE code = ?"), arguments: [code]) == nil else {
                 throw StoreError.conflict(code: "tube_exists", message: "Tube \(code) was already used: every barcode is used once.")
             }
             if let open = try String.fetchOne(
-                db, sql: "SELECT code FROM tube WHERE site_id = ? AND station_id = ? AND state = 'open'", arguments: [site, station])
+                db.cachedStatement(sql: "SELECT code FROM tube WHERE site_id = ? AND station_id = ? AND state = 'open'"), arguments: [site, station])
             {
                 throw StoreError.conflict(code: "station_has_open_tube",
                     message: "Station \(station) still has tube \(open) open: seal it before opening another.")
             }
             let round = try Self.currentRound(db)
-            try db.execute(
-                sql: "INSERT INTO tube (code, site_id, round_id, station_id, mode, state, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO tube (code, site_id, round_id, station_id, mode, state, opened_at) VALUES (?, ?, ?, ?, ?, 'open', ?)").execute(
                 arguments: [code, site, round.id, station, mode.rawValue, now])
             try Self.recordCustody(db, subject: "tube", code: code, event: .opened, actor: actor, now: now)
             return try Self.tubeView(db, code: code)
@@ -59,29 +59,27 @@ extension Store {
             let roundID: Int64 = tubeRow["round_id"]
             let residentID: Int64 = resident["id"], household: Int64 = resident["household_id"]
             let latest = try Row.fetchOne(
-                db, sql: "SELECT id, tube_code, slot FROM sample WHERE round_id = ? AND resident_id = ? ORDER BY id DESC LIMIT 1",
+                db.cachedStatement(sql: "SELECT id, tube_code, slot FROM sample WHERE round_id = ? AND resident_id = ? ORDER BY id DESC LIMIT 1"),
                 arguments: [roundID, residentID])
             let outcomeRow = try Row.fetchOne(
-                db, sql: "SELECT status, decided_by_sample FROM outcome WHERE round_id = ? AND resident_id = ?",
+                db.cachedStatement(sql: "SELECT status, decided_by_sample FROM outcome WHERE round_id = ? AND resident_id = ?"),
                 arguments: [roundID, residentID])
             let outcome = (outcomeRow?["status"] as String?).flatMap(Outcome.init(rawValue:))
             let latestDecided = latest.map { ($0["id"] as Int64) == (outcomeRow?["decided_by_sample"] as Int64?) } ?? false
             // Household members checked in and not yet sampled this round (pooled ones only).
             let waitingOthers = try Int.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
                     WHERE t.round_id = ? AND r.household_id = ? AND t.status IN ('waiting', 'called') AND r.id <> ?
                       AND NOT r.single_tube
                       AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)
-                    """,
+                    """),
                 arguments: [roundID, household, residentID])!
             let inThisTube = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM sample s JOIN resident r ON r.id = s.resident_id WHERE s.tube_code = ? AND r.household_id = ?",
+                db.cachedStatement(sql: "SELECT count(*) FROM sample s JOIN resident r ON r.id = s.resident_id WHERE s.tube_code = ? AND r.household_id = ?"),
                 arguments: [code, household])!
             let elsewhere = try String.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT t.code FROM tube t
                     WHERE t.state = 'open' AND t.code <> ? AND t.round_id = ? AND t.mode <> 'single'
                       AND EXISTS (SELECT 1 FROM sample s JOIN resident r ON r.id = s.resident_id
@@ -89,18 +87,17 @@ extension Store {
                       AND (SELECT count(*) FROM sample s WHERE s.tube_code = t.code) <
                           CASE t.mode WHEN 'pooled5' THEN 5 WHEN 'pooled10' THEN 10 WHEN 'pooled20' THEN 20 ELSE 1 END
                     LIMIT 1
-                    """,
+                    """),
                 arguments: [code, roundID, household])
             // Members still to come of households already in this tube: their places are taken.
             let owed = try Int.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
                     WHERE t.round_id = ? AND t.status IN ('waiting', 'called') AND NOT r.single_tube AND r.household_id <> ?
                       AND r.household_id IN (SELECT r2.household_id FROM sample s JOIN resident r2 ON r2.id = s.resident_id
                                              WHERE s.tube_code = ? AND s.retest = 0)
                       AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)
-                    """,
+                    """),
                 arguments: [roundID, household, code])!
             let request = SampleRequest(
                 tube: .init(code: code, mode: tube.mode, state: tube.state, filled: tube.filled), resident: residentCode,
@@ -113,17 +110,17 @@ extension Store {
                 return SampleResult(tube: tube, slot: latest["slot"], residentCode: residentCode, retest: false, repeated: true)
             }
             let slot = tube.filled + 1
-            try db.execute(
-                sql: "INSERT INTO sample (round_id, resident_id, tube_code, slot, retest, sampled_at) VALUES (?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO sample (round_id, resident_id, tube_code, slot, retest, sampled_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
                 arguments: [roundID, residentID, code, slot, admission == .retest, now])
-            try db.execute(
-                sql: "UPDATE ticket SET status = 'sampled', station_id = ? WHERE round_id = ? AND resident_id = ?",
+            try db.cachedStatement(
+                sql: "UPDATE ticket SET status = 'sampled', station_id = ? WHERE round_id = ? AND resident_id = ?").execute(
                 arguments: [tube.station, roundID, residentID])
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO outcome (round_id, resident_id, status, updated_at) VALUES (?, ?, 'pending', ?)
                     ON CONFLICT DO NOTHING
-                    """,
+                    """).execute(
                 arguments: [roundID, residentID, now])
             return SampleResult(
                 tube: try Self.tubeView(db, code: code), slot: slot, residentCode: residentCode,
@@ -144,11 +141,11 @@ extension Store {
                 throw StoreError.conflict(code: "empty_tube", message: "Tube \(code) holds nobody yet: there is nothing to seal.")
             }
             _ = try StoreError.checking { try tube.state.applying(.sealed) }
-            try db.execute(
-                sql: "UPDATE tube SET state = 'sealed', partial = ? WHERE code = ?", arguments: [tube.filled < tube.capacity, code])
+            try db.cachedStatement(
+                sql: "UPDATE tube SET state = 'sealed', partial = ? WHERE code = ?").execute( arguments: [tube.filled < tube.capacity, code])
             try Self.recordCustody(db, subject: "tube", code: code, event: .sealed, actor: actor, now: now, tubeCount: tube.filled)
-            try db.execute(
-                sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = 'called'",
+            try db.cachedStatement(
+                sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = 'called'").execute(
                 arguments: [row["round_id"], tube.site, tube.station])
             return try Self.tubeView(db, code: code)
         }

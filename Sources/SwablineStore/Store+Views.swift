@@ -29,7 +29,7 @@ extension Store {
 
     static func ticketView(_ db: Database, id: Int64) throws -> TicketView {
         let row = try Row.fetchOne(
-            db, sql: "SELECT t.*, rd.name AS round_name FROM ticket t JOIN round rd ON rd.id = t.round_id WHERE t.id = ?",
+            db.cachedStatement(sql: "SELECT t.*, rd.name AS round_name FROM ticket t JOIN round rd ON rd.id = t.round_id WHERE t.id = ?"),
             arguments: [id])!
         let lane = Lane(rawValue: row["lane"])!
         let status = TicketStatus(rawValue: row["status"])!
@@ -37,11 +37,10 @@ extension Store {
         if status == .waiting {
             // People ahead in calling order: the priority lane first, then by check-in.
             position = try Int.fetchOne(
-                db,
-                sql: """
+                db.cachedStatement(sql: """
                     SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = 'waiting'
                       AND (lane = 'priority' AND ? = 'normal' OR lane = ? AND id < ?)
-                    """,
+                    """),
                 arguments: [row["round_id"], row["site_id"], lane.rawValue, lane.rawValue, id])
         }
         return TicketView(
@@ -51,8 +50,7 @@ extension Store {
 
     static func tubeRow(_ db: Database, code: String) throws -> Row? {
         try Row.fetchOne(
-            db,
-            sql: "SELECT t.*, (SELECT count(*) FROM sample s WHERE s.tube_code = t.code) AS filled FROM tube t WHERE t.code = ?",
+            db.cachedStatement(sql: "SELECT t.*, (SELECT count(*) FROM sample s WHERE s.tube_code = t.code) AS filled FROM tube t WHERE t.code = ?"),
             arguments: [code])
     }
 
@@ -69,8 +67,8 @@ extension Store {
     }
 
     static func boxView(_ db: Database, code: String, warnings: [String] = []) throws -> BoxView {
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM box WHERE code = ?", arguments: [code])!
-        let tubes = try String.fetchAll(db, sql: "SELECT code FROM tube WHERE box_code = ? ORDER BY code", arguments: [code])
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])!
+        let tubes = try String.fetchAll(db.cachedStatement(sql: "SELECT code FROM tube WHERE box_code = ? ORDER BY code"), arguments: [code])
         return BoxView(
             code: row["code"], site: row["site_id"], lab: row["lab_id"], state: BoxState(rawValue: row["state"])!,
             tubeCount: tubes.count, tubes: tubes, temperatureC: row["temperature_c"], warnings: warnings)
@@ -81,11 +79,11 @@ extension Store {
         _ db: Database, subject: String, code: String, event: CustodyEvent, actor: Actor, to: String? = nil,
         now: String, tubeCount: Int? = nil, temperature: Double? = nil
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO custody_event (subject, code, event, actor, to_actor, at, tube_count, temperature_c)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [subject, code, event.rawValue, actor.label, to, now, tubeCount, temperature])
     }
 }
