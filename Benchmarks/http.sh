@@ -14,8 +14,9 @@ residents=${RESIDENTS:-400000}
 sites=${SITES:-100}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
-swift build -c release --product swabline >&2
-bin="$(swift build -c release --show-bin-path)/swabline"
+# SWABLINE_BIN names an already built release binary (skips the build).
+bin=${SWABLINE_BIN:-}
+if [ -z "$bin" ]; then swift build -c release --product swabline >&2; bin="$(swift build -c release --show-bin-path)/swabline"; fi
 work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }

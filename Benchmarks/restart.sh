@@ -9,8 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 residents=${RESIDENTS:-25000000}
-swift build -c release --product swabline >&2
-bin="$(swift build -c release --show-bin-path)/swabline"
+# SWABLINE_BIN names an already built release binary (skips the build).
+bin=${SWABLINE_BIN:-}
+if [ -z "$bin" ]; then swift build -c release --product swabline >&2; bin="$(swift build -c release --show-bin-path)/swabline"; fi
 work=$(mktemp -d)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }

@@ -2,14 +2,15 @@
 -- one is a new durable write, at that resident's own site (bench{i % sites})
 -- with that site's staff token. Each wrk thread takes its own range of codes.
 local counter = 0
-local thread_id = 0
+local threads = 0
 local tokens = {}
 for token in string.gmatch(os.getenv("SWABLINE_TOKENS"), "[^,]+") do tokens[#tokens + 1] = token end
 local per_thread = tonumber(os.getenv("SWABLINE_PER_THREAD"))
 
+-- setup runs in the main Lua state; thread:set makes `thread_id` a global of that thread's state.
 function setup(thread)
-  thread:set("thread_id", thread_id)
-  thread_id = thread_id + 1
+  thread:set("thread_id", threads)
+  threads = threads + 1
 end
 
 function request()

@@ -6,6 +6,7 @@ load arrives at many gates at once, and no gate has a whole city waiting.
 
     python3 Benchmarks/http/make_site.py OUT_FOLDER RESIDENTS [SITES]
 """
+import datetime
 import os
 import sys
 
@@ -14,7 +15,9 @@ CHECK = "10X98765432"
 
 
 def id_number(index: int) -> str:
-    body = f"310104{1950 + index % 50}{1 + index % 12:02d}{1 + index % 28:02d}{index % 1000:03d}"
+    """A valid, unique 18-digit ID number: the birth date walks forward a day every 1,000 residents."""
+    born = datetime.date(1950, 1, 1) + datetime.timedelta(days=index // 1000)
+    body = f"310104{born:%Y%m%d}{index % 1000:03d}"
     return body + CHECK[sum(int(d) * w for d, w in zip(body, WEIGHTS)) % 11]
 
 
