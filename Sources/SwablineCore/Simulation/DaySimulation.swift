@@ -1,7 +1,7 @@
 /// One testing day at one site, simulated: who comes when, the desks, the
 /// couriers, the lab and the retest pass. Seeded and pure: the same site,
-/// parameters and seed give the same report on every machine; time is
-/// seconds since the day's start, never the clock.
+/// parameters and seed give the same report on every run; time is seconds
+/// since the day's start, never the clock.
 ///
 /// The queue calling, tube filling, admission, custody and result matching
 /// are the core's own (`QueueCaller`, `SampleAdmission`, the custody state
@@ -13,7 +13,8 @@
 /// do that yet (an empty tube can be neither sealed nor given up);
 /// `SamplingDay.emptyTubesExchanged` counts how often a day needed it.
 public enum DaySimulation {
-    /// Simulates the day and sums it up.
+    /// Simulates the day and sums it up. The site (or `parameters.stations`)
+    /// must have at least one station.
     /// - Throws: `RuleViolation.modeNotAllowed` when the pool mode asked for
     ///   is not allowed in the site's zone, as the server would refuse it.
     public static func run(_ site: SimulatedSite, parameters: SimulationParameters = .init(), seed: UInt64) throws(RuleViolation)
@@ -27,8 +28,8 @@ public enum DaySimulation {
         deliver(try sample(site, parameters: parameters, seed: seed), parameters: parameters)
     }
 
-    /// The sampling part alone: what stations and arrivals decide. Couriers
-    /// do not change it, so advice on couriers reuses one sampled day.
+    /// The sampling part: who comes, who is infected, and the desks (which
+    /// seal ahead of each courier, so the courier interval matters here too).
     static func sample(_ site: SimulatedSite, parameters: SimulationParameters, seed: UInt64) throws(RuleViolation) -> SampledDay {
         let mode = parameters.poolMode ?? site.definition.poolMode
         guard site.definition.zone.allows(mode) else { throw .modeNotAllowed(mode: mode, zone: site.definition.zone) }

@@ -18,6 +18,8 @@ struct LabWork: Sendable, Equatable {
     var retests: [Int32]
     /// Each person's outcome after the retest pass.
     var finalOutcomes: [Outcome]
+    /// Each tube's custody state once its result is applied.
+    var states: [TubeState]
 
     static func run(
         _ tubes: [SamplingDay.Tube], transport: Transport, infected: [Bool], parameters: SimulationParameters,
@@ -55,6 +57,8 @@ struct LabWork: Sendable, Equatable {
                 members: [.init(resident: Int64(person), sampleSequence: 2, decidedBySequence: 1)])
             for (resident, outcome) in retest { final[Int(resident)] = outcome }
         }
-        return LabWork(resultAt: resultAt, results: results, firstOutcomes: outcomes, retests: report.retests, finalOutcomes: final)
+        return LabWork(
+            resultAt: resultAt, results: results, firstOutcomes: outcomes, retests: report.retests, finalOutcomes: final,
+            states: matched.state)
     }
 }

@@ -29,9 +29,10 @@ public struct PoolSizeAdvice: Sendable, Hashable, Codable {
             Option(mode: $0, testsPerPerson: Dorfman.testsPerPerson(poolSize: $0.capacity, prevalence: prevalence))
         }
         // Ties go to the smaller tube, as in `Dorfman.optimum`.
-        recommended = options.min {
-            ($0.testsPerPerson, $0.mode.capacity) < ($1.testsPerPerson, $1.mode.capacity)
-        }!.mode
+        recommended =
+            options.min {
+                ($0.testsPerPerson, $0.mode.capacity) < ($1.testsPerPerson, $1.mode.capacity)
+            }!.mode
         optimum = Dorfman.optimum(prevalence: prevalence)
     }
 

@@ -3,7 +3,7 @@
 /// there is. Times are seconds. The defaults describe an ordinary
 /// whole-population round; each says where it comes from.
 public struct SimulationParameters: Sendable, Hashable, Codable {
-    /// Sampling stations (采样台) open all day; nil: the site's own count.
+    /// Sampling stations (采样台) open all day, at least 1; nil: the site's own count.
     public var stations: Int?
     /// The tube mode for pooled people; nil: the site's `pool_mode`. The
     /// zone must allow it (the simulation refuses it as the server would).

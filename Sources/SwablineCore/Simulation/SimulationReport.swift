@@ -88,7 +88,7 @@ public struct SimulationReport: Sendable, Hashable, Codable {
 
     public var tubes: Tubes
     /// Scans the admission check refused, by stable code (`household_in_other_tube`, …):
-    /// what desks would have been told, and sent people back to the queue for.
+    /// what desks would have been told. Each cost the desk `refusalTime`.
     public var refusals: [String: Int]
     public var pickups: [Pickup]
     public var sampleAge: SampleAge
