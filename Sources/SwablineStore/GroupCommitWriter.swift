@@ -65,15 +65,18 @@ final class GroupCommitWriter: Sendable {
                     var results: [Result<any Sendable, any Error>] = []
                     results.reserveCapacity(batch.count)
                     try db.inTransaction(.immediate) {
+                        // Savepoints by cached statements: GRDB's inSavepoint prepares its SQL on
+                        // every call, a measurable share of a check-in at thousands a second.
                         for job in batch {
-                            var value: (any Sendable)?
+                            try db.cachedStatement(sql: "SAVEPOINT request").execute()
                             do {
-                                try db.inSavepoint {
-                                    value = try job.body(db)
-                                    return .commit
-                                }
-                                results.append(.success(value!))
+                                let value = try job.body(db)
+                                try db.cachedStatement(sql: "RELEASE SAVEPOINT request").execute()
+                                results.append(.success(value))
                             } catch {
+                                // This request alone is undone; its neighbours stay in the batch.
+                                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT request").execute()
+                                try db.cachedStatement(sql: "RELEASE SAVEPOINT request").execute()
                                 results.append(.failure(error))
                             }
                         }

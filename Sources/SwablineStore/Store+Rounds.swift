@@ -11,7 +11,7 @@ public struct RoundInfo: Sendable, Equatable, Codable {
 extension Store {
     /// The round new check-ins and tubes belong to: the one opened last.
     static func currentRound(_ db: Database) throws -> RoundInfo {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1") else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1")) else {
             throw StoreError.conflict(code: "no_round", message: "No round is open. Open one with POST /v1/rounds.")
         }
         return RoundInfo(id: row["id"], name: row["name"], openedAt: row["opened_at"])

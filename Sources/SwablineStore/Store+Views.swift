@@ -10,7 +10,7 @@ extension Store {
 
     static func residentRow(_ db: Database, code: String) throws -> Row? {
         try Row.fetchOne(
-            db, sql: "SELECT \(residentColumns) FROM resident r JOIN household h ON h.id = r.household_id WHERE r.code = ?",
+            db.cachedStatement(sql: "SELECT \(residentColumns) FROM resident r JOIN household h ON h.id = r.household_id WHERE r.code = ?"),
             arguments: [code])
     }
 
