@@ -80,7 +80,7 @@ public func buildRouter(store: Store, clock: @escaping @Sendable () -> Date = Da
     router.addRoutes(MetaController().endpoints)
     let v1 = router.group("v1")
     v1.addRoutes(LabWebhookController(store: store, clock: clock).endpoints)
-    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store))
+    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store)).add(middleware: IdempotencyMiddleware(store: store))
     authenticated.addRoutes(QueueController(store: store).endpoints)
     authenticated.addRoutes(TubeController(store: store).endpoints)
     authenticated.addRoutes(BoxController(store: store).endpoints)

@@ -200,6 +200,23 @@ enum Schema {
                 CREATE INDEX resident_id_number ON resident(id_number);
                 """)
         }
+        migrator.registerMigration("v4: answers remembered by Idempotency-Key") { db in
+            // A retried POST with the same key gets the first answer; keys are the caller's own
+            // (scope = the token's label) and kept at least 24 hours.
+            try db.execute(sql: """
+                CREATE TABLE idempotency_key (
+                    scope TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    content_type TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    created_at TEXT NOT NULL,
+                    PRIMARY KEY (scope, key)
+                );
+                CREATE INDEX idempotency_key_age ON idempotency_key(created_at);
+                """)
+        }
         return migrator
     }
 }

@@ -10,11 +10,23 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let problem as Problem {
+        } catch {
+            return try Problem.response(for: error, from: request, context: context)
+        }
+    }
+}
+
+extension Problem {
+    /// The problem+json answer for any error a route throws. Shared by the
+    /// problem middleware and the idempotency middleware, which must
+    /// remember a refusal exactly as the caller saw it.
+    static func response(for error: any Error, from request: Request, context: some RequestContext) throws -> Response {
+        switch error {
+        case let problem as Problem:
             return try problem.response(from: request, context: context)
-        } catch let error as StoreError {
+        case let error as StoreError:
             return try Problem(error).response(from: request, context: context)
-        } catch let error as HTTPResponseError {
+        case let error as HTTPResponseError:
             let code: String
             switch error.status {
             case .notFound: code = "not_found"
@@ -25,7 +37,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             let detail = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             return try Problem(error.status, code: code, detail: detail).response(from: request, context: context)
-        } catch {
+        default:
             context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
             return try Problem(.internalServerError, code: "internal_error", detail: "Something went wrong on our side; nothing was acknowledged.")
                 .response(from: request, context: context)

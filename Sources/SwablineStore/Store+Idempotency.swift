@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+
+/// The first answer to a POST that carried an `Idempotency-Key`.
+public struct RememberedAnswer: Sendable, Equatable {
+    /// A digest of the method, path and body the key was first used with.
+    public var fingerprint: String
+    public var status: Int
+    public var contentType: String
+    public var body: Data
+
+    public init(fingerprint: String, status: Int, contentType: String, body: Data) {
+        self.fingerprint = fingerprint
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+extension Store {
+    /// How long a key is kept: at least a day, so a phone that comes back
+    /// online the next morning still gets its answer; then it is forgotten.
+    public static let idempotencyRetention: TimeInterval = 48 * 3600
+
+    /// The answer remembered for `key` of this caller, if any.
+    public func rememberedAnswer(scope: String, key: String) async throws -> RememberedAnswer? {
+        try await read { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT fingerprint, status, content_type, body FROM idempotency_key WHERE scope = ? AND key = ?"),
+                arguments: [scope, key]
+            ).map { RememberedAnswer(fingerprint: $0["fingerprint"], status: $0["status"], contentType: $0["content_type"], body: $0["body"]) }
+        }
+    }
+
+    /// Remembers the first answer for `key`; a key already remembered keeps
+    /// its first answer. Keys older than the retention are dropped here, so
+    /// the table stays the size of two days of POSTs.
+    public func rememberAnswer(scope: String, key: String, _ answer: RememberedAnswer) async throws {
+        let cutoff = Timestamp.string(clock().addingTimeInterval(-Self.idempotencyRetention))
+        try await write { db, now in
+            try db.cachedStatement(sql: """
+                INSERT INTO idempotency_key (scope, key, fingerprint, status, content_type, body, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """).execute(arguments: [scope, key, answer.fingerprint, answer.status, answer.contentType, answer.body, now])
+            try db.cachedStatement(sql: "DELETE FROM idempotency_key WHERE created_at < ?").execute(arguments: [cutoff])
+        }
+    }
+}
