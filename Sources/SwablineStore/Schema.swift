@@ -217,6 +217,10 @@ enum Schema {
                 CREATE INDEX idempotency_key_age ON idempotency_key(created_at);
                 """)
         }
+        migrator.registerMigration("v5: tokens expire") { db in
+            // NULL: a token made before expiry existed, valid until revoked.
+            try db.execute(sql: "ALTER TABLE token ADD COLUMN expires_at TEXT")
+        }
         return migrator
     }
 }

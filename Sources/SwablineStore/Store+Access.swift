@@ -3,12 +3,19 @@ import GRDB
 import SwablineCore
 
 extension Store {
+    /// How long a token is valid unless told otherwise: a week, one
+    /// campaign round with room to spare. A lost phone's token dies on its own.
+    public static let defaultTokenLifetime: TimeInterval = 7 * 24 * 3600
+
     /// Creates a bearer token and returns it; only its hash is kept, so it is
     /// shown this once.
     ///
     /// Staff tokens belong to one site; a courier token may be limited to one
-    /// site's boxes; a coordinator token sees every site.
-    public func createToken(role: Role, site: String?, label: String?) async throws -> (id: Int64, token: String) {
+    /// site's boxes; a coordinator token sees every site. The token stops
+    /// working after `validFor` seconds, or when revoked.
+    public func createToken(
+        role: Role, site: String?, label: String?, validFor: TimeInterval = Store.defaultTokenLifetime
+    ) async throws -> (id: Int64, token: String) {
         switch (role, site) {
         case (.staff, nil):
             throw StoreError.invalid(field: "site", why: "is required for a staff token (staff work at one site)")
@@ -18,24 +25,32 @@ extension Store {
             throw StoreError.invalid(field: "role", why: "lab is not a token role: labs sign webhooks with `swabline labs add`")
         default: break
         }
+        guard validFor > 0, validFor.isFinite else {
+            throw StoreError.invalid(field: "valid_for", why: "must be a positive number of seconds")
+        }
         let token = Secrets.newToken()
         let hash = Secrets.tokenHash(token)
+        let expires = Timestamp.string(clock().addingTimeInterval(validFor))
         let id = try await write { db, now in
             if let site { _ = try self.site(db, site) }
             try db.cachedStatement(
-                sql: "INSERT INTO token (hash, role, site_id, label, created_at) VALUES (?, ?, ?, ?, ?)").execute(
-                arguments: [hash, role.rawValue, site, label, now])
+                sql: "INSERT INTO token (hash, role, site_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
+                arguments: [hash, role.rawValue, site, label, now, expires])
             return db.lastInsertedRowID
         }
         return (id, token)
     }
 
-    /// The actor a bearer token stands for, or nil when it is unknown or revoked.
+    /// The actor a bearer token stands for, or nil when it is unknown, expired or revoked.
     public func actor(forToken token: String) async throws -> Actor? {
         let hash = Secrets.tokenHash(token)
+        let now = Timestamp.string(clock())
         return try await read { db in
             guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, role, site_id FROM token WHERE hash = ? AND revoked_at IS NULL"), arguments: [hash])
+                db.cachedStatement(sql: """
+                    SELECT id, role, site_id FROM token
+                    WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
+                    """), arguments: [hash, now])
             else { return nil }
             let id: Int64 = row["id"]
             let site: String? = row["site_id"]
@@ -46,6 +61,30 @@ extension Store {
             case .lab, nil: return nil
             }
         }
+    }
+
+    /// Every token ever made, newest first, without the token itself (only its hash is kept).
+    public func tokens() async throws -> [TokenInfo] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT id, role, site_id, label, created_at, expires_at, revoked_at FROM token ORDER BY id DESC").map {
+                TokenInfo(
+                    id: $0["id"], role: $0["role"], site: $0["site_id"], label: $0["label"], createdAt: $0["created_at"],
+                    expiresAt: $0["expires_at"], revokedAt: $0["revoked_at"])
+            }
+        }
+    }
+
+    /// Revokes a token at once: its next request is 401. Revoking one that
+    /// is already revoked changes nothing.
+    @discardableResult
+    public func revokeToken(id: Int64) async throws -> TokenInfo {
+        try await write { db, now in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM token WHERE id = ?", arguments: [id])! == 1 else {
+                throw StoreError.notFound(kind: "token", code: "#\(id)")
+            }
+            try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
+        }
+        return try await tokens().first { $0.id == id }!
     }
 
     /// Gives a lab its first webhook secret (creating the lab if no site
@@ -93,4 +132,15 @@ extension Store {
                 arguments: [lab, now])
         }
     }
+}
+
+/// What the store knows of a token: never the token itself.
+public struct TokenInfo: Sendable, Equatable {
+    public var id: Int64
+    public var role: String
+    public var site: String?
+    public var label: String?
+    public var createdAt: String
+    public var expiresAt: String?
+    public var revokedAt: String?
 }

@@ -1,9 +1,11 @@
 import ArgumentParser
+import Foundation
 import SwablineCore
 import SwablineStore
 
 struct Tokens: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Bearer tokens for staff, couriers and coordinators.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Bearer tokens for staff, couriers and coordinators.", subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -18,6 +20,9 @@ struct Tokens: AsyncParsableCommand {
         @Option(help: "A note to recognise the token by, e.g. the desk or the person.")
         var label: String?
 
+        @Option(help: "Hours until the token stops working (a lost phone's token dies on its own).")
+        var validForHours: Double = Store.defaultTokenLifetime / 3600
+
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
@@ -25,13 +30,55 @@ struct Tokens: AsyncParsableCommand {
                 throw ValidationError("--role must be staff, courier or coordinator (labs sign webhooks: see `swabline labs add`).")
             }
             if role == .staff, site == nil { throw ValidationError("A staff token needs --site <site id>.") }
+            guard validForHours > 0, validForHours.isFinite else { throw ValidationError("--valid-for-hours must be more than 0.") }
         }
 
         func run() async throws {
             let store = try await store.openStore()
             do {
-                let (_, token) = try await store.createToken(role: Role(rawValue: role)!, site: site, label: label)
+                let (id, token) = try await store.createToken(
+                    role: Role(rawValue: role)!, site: site, label: label, validFor: validForHours * 3600)
                 print(token)
+                let info = try await store.tokens().first { $0.id == id }!
+                FileHandle.standardError.write(Data("token #\(id), valid until \(info.expiresAt ?? "revoked")\n".utf8))
+            } catch let error as StoreError {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List tokens (number, role, site, label, dates). The tokens themselves are not stored and cannot be shown.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let tokens = try await store.openStore().tokens()
+            let now = Timestamp.string(Date())
+            print("#\tstate\trole\tsite\tlabel\tcreated\texpires")
+            for token in tokens {
+                let state = token.revokedAt != nil ? "revoked" : (token.expiresAt.map { $0 <= now } ?? false) ? "expired" : "active"
+                print([
+                    "\(token.id)", state, token.role, token.site ?? "-", token.label ?? "-", token.createdAt, token.expiresAt ?? "never",
+                ].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token by its number (see `tokens list`): its next request is refused with 401.")
+
+        @Argument(help: "The token's number.")
+        var id: Int64
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            do {
+                let token = try await store.openStore().revokeToken(id: id)
+                print("token #\(token.id) (\(token.role)\(token.site.map { " at \($0)" } ?? "")) revoked at \(token.revokedAt ?? "?")")
             } catch let error as StoreError {
                 throw ValidationError(error.message)
             }
