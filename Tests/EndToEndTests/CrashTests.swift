@@ -19,18 +19,25 @@ struct ServerProcess {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
     }
 
-    /// Runs a CLI command to its end and returns what it printed.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a CLI command to its end and returns what it printed: `output`
+    /// is stdout and stderr together (as a terminal shows them), `stdout`
+    /// alone is what a script capturing the command gets (a token, say).
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, stdout: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let out = Pipe()
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let stdout = String(decoding: data, as: UTF8.self)
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, stdout + stderr, stdout)
     }
 
     /// Starts `swabline serve` on a free loopback port and waits until it answers.
@@ -73,7 +80,7 @@ struct CrashTests {
         let sites = TestServer.repository.appendingPathComponent("sites").path
         let created = try ServerProcess.run(["tokens", "create", "--role", "staff", "--site", "huaxiali", "--db", database, "--sites", sites])
         #expect(created.status == 0, "\(created.output)")
-        let token = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
         let server = try await ServerProcess.start(database: database)
         let client = Client(port: server.port)

@@ -27,6 +27,14 @@ extension Problem {
         case let error as StoreError:
             return try Problem(error).response(from: request, context: context)
         case let error as HTTPResponseError:
+            if error.status == .notFound, let allowed = DocumentedRoutes.api.methods(for: request.uri.path),
+                !allowed.contains(request.method.rawValue)
+            {
+                var problem = Problem(.methodNotAllowed, code: "method_not_allowed",
+                    detail: "\(request.method.rawValue) is not used on this path; it takes \(allowed.joined(separator: ", ")).")
+                problem.headers[.allow] = allowed.joined(separator: ", ")
+                return try problem.response(from: request, context: context)
+            }
             let code: String
             switch error.status {
             case .notFound: code = "not_found"
