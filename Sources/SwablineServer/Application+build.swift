@@ -77,7 +77,7 @@ public func buildRouter(store: Store, clock: @escaping @Sendable () -> Date = Da
     let router = Router(context: AppContext.self)
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(LogRequestsMiddleware(.info))
-    router.addRoutes(MetaController().endpoints)
+    router.addRoutes(MetaController(store: store).endpoints)
     let v1 = router.group("v1")
     v1.addRoutes(LabWebhookController(store: store, clock: clock).endpoints)
     let authenticated = v1.group().add(middleware: AuthMiddleware(store: store)).add(middleware: IdempotencyMiddleware(store: store))
