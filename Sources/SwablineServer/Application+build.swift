@@ -85,5 +85,6 @@ public func buildRouter(store: Store, clock: @escaping @Sendable () -> Date = Da
     authenticated.addRoutes(TubeController(store: store).endpoints)
     authenticated.addRoutes(BoxController(store: store).endpoints)
     authenticated.addRoutes(ReportController(store: store).endpoints)
+    router.addPages(store: store, clock: clock)
     return router
 }

@@ -31,7 +31,7 @@ struct SchemathesisTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "schemathesis", "--config-file", config.path, "run", "http://127.0.0.1:\(server.port)/v1/openapi.json",
+            "python3", "-m", "schemathesis.cli", "--config-file", config.path, "run", "http://127.0.0.1:\(server.port)/v1/openapi.json",
             "-H", "Authorization: Bearer \(token)", "--checks", "all", "--exclude-checks", "positive_data_acceptance",
             "--max-examples", "25", "--seed", "2022", "--workers", "1",
         ]

@@ -1,0 +1,105 @@
+import Hummingbird
+import SwablineCore
+import SwablineStore
+
+/// A sampling station's desk: open a tube, call the next group, scan each
+/// person into the tube, seal it.
+struct StationPage {
+    let store: Store
+
+    var endpoints: RouteCollection<AppContext> {
+        let routes = RouteCollection(context: AppContext.self)
+        routes.get("sites/:site/stations", use: list)
+        routes.get("sites/:site/stations/:station", use: show)
+        routes.post("sites/:site/stations/:station", use: act)
+        return routes
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+        try await StaffSite.open(store, request, context).render("stations", title: "stations", [:])
+    }
+
+    @Sendable func show(_ request: Request, context: AppContext) async throws -> Response {
+        let site = try await StaffSite.open(store, request, context)
+        return try await render(site, station: try context.code("station"))
+    }
+
+    @Sendable func act(_ request: Request, context: AppContext) async throws -> Response {
+        let site = try await StaffSite.open(store, request, context)
+        let station = try context.code("station")
+        let form = try await PageForm.read(request)
+        let page = site.page
+        var notice: [String: Any]?
+        var called: [String: Any]?
+        do {
+            switch form["action"] {
+            case "open":
+                var mode: TubeMode?
+                if let text = form.optional("mode") {
+                    guard let value = TubeMode(rawValue: text) else { throw Problem.invalidField("mode", "is not a tube mode") }
+                    mode = value
+                }
+                let tube = try await store.openTube(site: site.id, code: form["tube"], station: station, mode: mode, by: site.actor)
+                notice = ["text": "\(page.language("open_tube")): \(tube.code) (\(page.language("mode_\(tube.mode.rawValue)")))"]
+            case "call":
+                let result = try await store.callNext(site: site.id, station: station, by: site.actor)
+                called = [
+                    "none": result.called.isEmpty, "still_waiting": result.stillWaiting, "single_waiting": result.singleTubeWaiting,
+                    "has_single": result.singleTubeWaiting > 0,
+                ]
+            case "sample":
+                let tube = try await openTube(site, station: station)
+                let result = try await store.addSample(tube: tube, resident: form["resident_code"], by: site.actor)
+                let what = result.repeated ? page.language("already_in_tube") : page.language("sampled_slot")
+                notice = [
+                    "text": "\(result.residentCode): \(what) \(result.slot)" + (result.retest ? " · \(page.language("retest"))" : ""),
+                    "warn": result.repeated,
+                ]
+            case "seal":
+                let tube = try await store.sealTube(try await openTube(site, station: station), by: site.actor)
+                notice = ["text": "\(page.language("tube_sealed")): \(tube.code) \(tube.filled)/\(tube.capacity)"
+                    + (tube.partial ? " (\(page.language("partial")))" : "")]
+            default:
+                throw Problem.invalidField("action", "must be open, call, sample or seal")
+            }
+        } catch {
+            guard let problem = Problem.from(error) else { throw error }
+            return try await render(site, station: station, problem: problem)
+        }
+        var extra: [String: Any] = [:]
+        if let notice { extra["notice"] = notice }
+        if let called { extra["call"] = called }
+        return try await render(site, station: station, extra)
+    }
+
+    /// The code of the station's open tube, or the store's own refusal.
+    func openTube(_ site: StaffSite, station: String) async throws -> String {
+        guard let tube = try await store.stationStatus(site: site.id, station: station, by: site.actor).tube?.code else {
+            throw Problem(.conflict, code: "no_open_tube", detail: "Station \(station) has no open tube: scan a new tube first.")
+        }
+        return tube
+    }
+
+    func render(_ site: StaffSite, station: String, _ extra: [String: Any] = [:], problem: Problem? = nil) async throws -> Response {
+        let status = try await store.stationStatus(site: site.id, station: station, by: site.actor)
+        let page = site.page
+        func people(_ list: [CalledPerson]) -> [[String: Any]] {
+            list.map { ["ticket": $0.ticket, "name": $0.name, "household": $0.household, "code": $0.residentCode] }
+        }
+        var values: [String: Any] = [
+            "station": ["id": station, "name": site.summary.stations.first { $0.id == station }?.name ?? station],
+            "in_tube": people(status.inTube), "has_in_tube": !status.inTube.isEmpty, "called": people(status.called), "has_called": !status.called.isEmpty,
+            "waiting": status.waiting,
+            "modes": site.summary.zone.allowedModes.map {
+                ["value": $0.rawValue, "label": page.language("mode_\($0.rawValue)"), "selected": $0 == site.summary.poolMode]
+            },
+        ]
+        if let tube = status.tube {
+            values["tube"] = [
+                "code": tube.code, "mode": page.language("mode_\(tube.mode.rawValue)"), "filled": tube.filled, "capacity": tube.capacity,
+                "percent": tube.filled * 100 / max(tube.capacity, 1), "full": tube.filled >= tube.capacity,
+            ] as [String: Any]
+        }
+        return site.render("station", title: "station", values.merging(extra) { _, new in new }, problem: problem)
+    }
+}

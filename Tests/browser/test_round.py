@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""A whole round at 芳菲苑 in a real browser (headless Chromium via Selenium).
+
+Usage: python3 Tests/browser/test_round.py [path/to/swabline]
+
+Starts the real `swabline serve` on a loopback port with a temporary
+database and the shipped sites/, makes tokens and a lab secret with the CLI,
+and drives the pages as people would: the gate volunteer scans codes and
+presses Enter, a station calls, fills and seals a tube, the packer boxes it,
+the courier picks it up and hands it over, the lab posts signed webhooks,
+and the coordinator reads the outcome. The queue board is watched live in a
+second tab. A screenshot of each page goes to Tests/browser/screenshots/.
+Exits non-zero on the first failure.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+SHOTS = os.path.join(HERE, "screenshots")
+SITE = "fangfeiyuan"
+HOUSEHOLD = ["FFY000006", "FFY000007", "FFY000008", "FFY000009", "FFY000005"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Round:
+    def __init__(self, binary):
+        self.binary = binary
+        self.folder = tempfile.mkdtemp(prefix="swabline-browser-")
+        self.db = os.path.join(self.folder, "browser.sqlite")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server = None
+        self.driver = None
+        self.steps = 0
+
+    # --- the real binary -------------------------------------------------
+    def cli(self, *args):
+        out = subprocess.run([self.binary, *args, "--db", self.db, "--sites", os.path.join(REPO, "sites")],
+                             check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    def start_server(self):
+        self.server = subprocess.Popen(
+            [self.binary, "serve", "--port", str(self.port), "--db", self.db, "--sites", os.path.join(REPO, "sites"),
+             "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("swabline serve did not answer /healthz")
+
+    def start_browser(self):
+        options = webdriver.ChromeOptions()
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,900",
+                     "--lang=zh-CN", "--disable-gpu"]:
+            options.add_argument(flag)
+        # Chinese first, like the phones at the gate; English is checked with ?lang=en.
+        options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+        service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+        self.driver = webdriver.Chrome(options=options, service=service)
+        self.driver.set_page_load_timeout(30)
+
+    def stop(self):
+        if self.driver:
+            self.driver.quit()
+        if self.server:
+            self.server.terminate()
+            try:
+                self.server.wait(10)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    # --- helpers ----------------------------------------------------------
+    def step(self, what):
+        self.steps += 1
+        print(f"  {self.steps:2d}. {what}", flush=True)
+
+    def shot(self, name, width=420):
+        """A phone-wide screenshot of the whole page (dashboards: laptop-wide)."""
+        os.makedirs(SHOTS, exist_ok=True)
+        self.driver.set_window_size(width, 900)
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(width, min(max(height + 40, 600), 4000))
+        self.driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+        self.driver.set_window_size(420, 900)
+
+    def go(self, path):
+        self.driver.get(self.base + path)
+
+    def find(self, css):
+        return WebDriverWait(self.driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, css))
+
+    def text(self, css):
+        return self.find(css).text.strip()
+
+    def scan(self, css, code):
+        """A scanner types the code into the focused field and presses Enter."""
+        field = self.find(css)
+        active = self.driver.switch_to.active_element
+        assert active == field, f"the scanner field {css} does not have the focus"
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        field.send_keys(code + Keys.ENTER)
+        WebDriverWait(self.driver, 10).until(lambda d: old != d.find_element(By.TAG_NAME, "html"))
+
+    def submit(self, form_css, button_css="button"):
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.find(form_css).find_element(By.CSS_SELECTOR, button_css).click()
+        WebDriverWait(self.driver, 10).until(lambda d: old != d.find_element(By.TAG_NAME, "html"))
+
+    def sign_in(self, token, expect_path):
+        self.go("/login")
+        field = self.find("#token")
+        field.send_keys(token + Keys.ENTER)
+        WebDriverWait(self.driver, 10).until(lambda d: d.current_url.endswith(expect_path))
+        cookie = self.driver.get_cookie("swabline_session")
+        assert cookie and cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict", cookie
+
+    def sign_out(self):
+        self.submit("header form")
+        assert self.driver.current_url.endswith("/login"), self.driver.current_url
+        assert self.driver.get_cookie("swabline_session") is None
+
+    def webhook(self, secret, payload):
+        body = json.dumps(payload).encode()
+        msg_id, stamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
+        key = base64.b64decode(secret.split("_", 1)[1])
+        signature = base64.b64encode(hmac.new(key, f"{msg_id}.{stamp}.".encode() + body, hashlib.sha256).digest()).decode()
+        request = urllib.request.Request(
+            f"{self.base}/v1/labs/lab-dian/webhooks", data=body, method="POST",
+            headers={"content-type": "application/json", "webhook-id": msg_id, "webhook-timestamp": stamp,
+                     "webhook-signature": f"v1,{signature}"})
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            assert reply.status == 200, reply.status
+            return json.loads(reply.read())
+
+    # --- the round ----------------------------------------------------------
+    def run(self):
+        staff = self.cli("tokens", "create", "--role", "staff", "--site", SITE, "--label", "browser gate")
+        courier = self.cli("tokens", "create", "--role", "courier", "--label", "browser courier")
+        coordinator = self.cli("tokens", "create", "--role", "coordinator")
+        lab_secret = self.cli("labs", "add", "lab-dian")
+        self.start_server()
+        self.start_browser()
+        d = self.driver
+
+        self.step("a page without a session goes to sign-in")
+        self.go(f"/sites/{SITE}/gate")
+        assert d.current_url.endswith("/login"), d.current_url
+        self.find("#token")
+        self.shot("01-login")
+
+        self.step("a wrong token is refused on the page")
+        self.find("#token").send_keys("swb_not_a_token" + Keys.ENTER)
+        assert "unauthorized" in self.text("#problem"), self.text("#problem")
+
+        self.step("staff sign in and land on their gate")
+        self.sign_in(staff, f"/sites/{SITE}/gate")
+
+        self.step("the queue board is open in a second tab")
+        gate_tab = d.current_window_handle
+        d.switch_to.new_window("tab")
+        board_tab = d.current_window_handle
+        self.go(f"/sites/{SITE}/board")
+        self.find("#called-s1")
+        d.execute_script("window.stillTheSamePage = true")
+        d.switch_to.window(gate_tab)
+
+        self.step("the gate scans a household in: typed codes and Enter, the ticket shown big")
+        for number, code in enumerate(HOUSEHOLD, start=1):
+            self.scan("#resident_code", code)
+            assert self.text("#ticket-label") == f"A{number:03d}", self.text("#ticket-label")
+        assert d.switch_to.active_element.get_attribute("id") == "resident_code", "the scanner field lost the focus"
+        self.shot("02-gate-ticket")
+
+        self.step("a repeat scan shows the same ticket and says so")
+        self.scan("#resident_code", HOUSEHOLD[0])
+        assert self.text("#ticket-label") == "A001"
+        self.find("#repeated")
+
+        self.step("an unknown code opens the walk-in form, prefilled with the code")
+        self.scan("#resident_code", "FFY-WALK-1")
+        form = self.find("#walk-in")
+        assert "FFY-WALK-1" in form.text
+        self.shot("03-gate-walk-in")
+        for name, value in [("name", "周敏"), ("id_number", "11010519491231002X"), ("phone", "13812345678"),
+                            ("building", "1"), ("unit", "1"), ("room", "201")]:
+            form.find_element(By.NAME, name).send_keys(value)
+        self.submit("#walk-in")
+        self.find("#registered")
+        assert self.text("#ticket-label") == "A006"
+        assert "13812345678" not in d.page_source and "11010519491231002X" not in d.page_source, "an unmasked number is on the page"
+
+        self.step("station s1 opens a tube, calls the household, fills and seals it")
+        self.go(f"/sites/{SITE}/stations/s1")
+        self.scan("#tube", "FFY-T0001")
+        self.find("#tube-code")
+        self.submit("form:has(#call)")
+        rows = d.find_elements(By.CSS_SELECTOR, "#called tr")
+        assert len(rows) == 7, f"{len(rows) - 1} people called"
+        self.shot("04-station-called")
+
+        self.step("the board shows the call live, without a reload")
+        d.switch_to.window(board_tab)
+        WebDriverWait(d, 10).until(lambda d: "A001" in d.find_element(By.ID, "called-s1").text)
+        assert d.execute_script("return window.stillTheSamePage === true"), "the board reloaded"
+        self.shot("05-board")
+        d.switch_to.window(gate_tab)
+
+        for code in HOUSEHOLD + ["FFY-WALK-1"]:
+            self.scan("#resident_code", code)
+        assert self.text("#tube-filled") == "6/10", self.text("#tube-filled")
+        self.scan("#resident_code", HOUSEHOLD[0])
+        assert "warn" in self.find("#notice").get_attribute("class"), "a repeated scan is not flagged"
+        self.scan("#resident_code", "FFY-NOBODY")
+        assert "resident_not_found" in self.text("#problem"), "an unknown code is not refused"
+        self.shot("06-station-refusal")
+        self.submit("form:has(#seal)")
+        assert "FFY-T0001" in self.text("#notice")
+        self.find("#open-form")
+
+        self.step("the packer boxes the tube and seals the box")
+        self.go(f"/sites/{SITE}/packing")
+        self.scan("#box", "FFY-B01")
+        self.scan("#box-FFY-B01 input[name=tube]", "FFY-T0001")
+        assert self.text("#box-FFY-B01 .count") == "1"
+        self.shot("07-packing")
+        self.submit("#box-FFY-B01 form.seal-box")
+        assert "FFY-B01" in self.text("#sealed-boxes")
+        self.sign_out()
+
+        self.step("the courier picks the box up (count, temperature) and hands it over")
+        self.sign_in(courier, "/courier")
+        box = self.find("#box-FFY-B01")
+        box.find_element(By.NAME, "tube_count").send_keys("1")
+        box.find_element(By.NAME, "temperature_c").send_keys("4.5")
+        self.shot("08-courier")
+        self.submit("#box-FFY-B01 form.pickup")
+        self.find("#box-FFY-B01 form.handover")
+        self.find("#box-FFY-B01 .age")
+        self.submit("#box-FFY-B01 form.handover")
+        assert "lab-dian" in self.text("#notice")
+        self.sign_out()
+
+        self.step("the lab posts signed webhooks: box received, tube results")
+        answer = self.webhook(lab_secret, {"type": "box.received", "timestamp": "2022-04-05T11:02:00Z",
+                                           "data": {"box": "FFY-B01", "tube_count": 1}})
+        assert answer["box"]["state"] == "received", answer
+        answer = self.webhook(lab_secret, {"type": "tube.results", "timestamp": "2022-04-05T13:40:00Z", "data": {"results": [
+            {"tube": "FFY-T0001", "result": "positive", "tested_at": "2022-04-05T13:35:00Z", "ct": 31.2}]}})
+        assert answer["counts"] == {"applied": 1}, answer
+
+        self.step("the coordinator sees the outcome on the dashboard")
+        self.sign_in(coordinator, "/dashboard")
+        assert "芳菲苑" in self.text("#sites")
+        self.shot("09-dashboard", width=1100)
+        self.go(f"/sites/{SITE}/dashboard")
+        assert self.text("#retest-count") == "6", self.text("#retest-count")
+        assert self.text("#resulted") == "6" and self.text("#sampled") == "6"
+        assert "周国栋" in self.text("#retests")
+        self.shot("10-site-dashboard", width=1100)
+        assert "复检名单" in d.page_source, "the page is not in Chinese by default"
+        self.go(f"/sites/{SITE}/dashboard?lang=en")
+        assert "Retest list" in d.page_source
+        self.shot("11-site-dashboard-en", width=1100)
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build", "debug", "swabline")
+    run = Round(os.path.abspath(binary))
+    print(f"browser round against {binary}", flush=True)
+    try:
+        run.run()
+    except Exception as error:  # report which step failed, then fail
+        if run.driver:
+            try:
+                run.shot("failure")
+                print(run.driver.current_url, file=sys.stderr)
+            except Exception:
+                pass
+        print(f"FAILED at step {run.steps}: {type(error).__name__}: {error}", file=sys.stderr)
+        run.stop()
+        print(f"{run.steps - 1} passed, 1 failed")
+        return 1
+    run.stop()
+    print(f"{run.steps} passed, 0 failed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
