@@ -1,0 +1,61 @@
+/// A line chart drawn as a standalone SVG document: one line per series,
+/// a legend when there are several, grid, ticks and axis titles. A missing
+/// value (nil) breaks its line instead of drawing it down to zero.
+struct LineChart: Sendable, Hashable {
+    struct Series: Sendable, Hashable {
+        var name: String
+        var points: [Point]
+    }
+
+    struct Point: Sendable, Hashable {
+        var x: Double
+        var y: Double?
+    }
+
+    var title: String
+    var x: ChartAxis
+    var y: ChartAxis
+    var series: [Series]
+    var width: Double = 760
+    var height: Double = 340
+
+    /// The chart as an SVG document (no XML declaration, so it can also be
+    /// put inline in HTML).
+    var svg: String {
+        let rows = SVG.legendRows(series.map(\.name), width: width)
+        let frame = SVG.Frame(width: width, height: height + Double(rows) * 18, top: 40 + Double(rows) * 18)
+        let description = series.map { "\($0.name): \($0.points.count) points" }.joined(separator: "; ")
+        var out = SVG.open(width: frame.width, height: frame.height, title: title, description: description)
+        out += SVG.legend(series.map(\.name), frame: frame)
+        out += SVG.axes(x: x, y: y, frame: frame)
+        for (i, line) in series.enumerated() {
+            let colour = SVG.palette[i % SVG.palette.count]
+            for run in runs(line.points) {
+                let coordinates = run.map { SVG.number(frame.x($0.x, x)) + "," + SVG.number(frame.y($0.y, y)) }
+                if run.count == 1 {
+                    out +=
+                        "<circle cx=\"\(SVG.number(frame.x(run[0].x, x)))\" cy=\"\(SVG.number(frame.y(run[0].y, y)))\" r=\"2\" fill=\"\(colour)\"/>\n"
+                } else {
+                    out +=
+                        "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-linejoin=\"round\" points=\"\(coordinates.joined(separator: " "))\"/>\n"
+                }
+            }
+        }
+        return out + "</svg>\n"
+    }
+
+    /// The unbroken stretches of a series.
+    private func runs(_ points: [Point]) -> [[(x: Double, y: Double)]] {
+        var runs: [[(x: Double, y: Double)]] = [], current: [(x: Double, y: Double)] = []
+        for point in points {
+            if let value = point.y, value.isFinite {
+                current.append((point.x, value))
+            } else if !current.isEmpty {
+                runs.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { runs.append(current) }
+        return runs
+    }
+}
