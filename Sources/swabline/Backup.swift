@@ -11,12 +11,8 @@ struct Backup: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        do {
-            try await store.openStore().backup(to: file)
-            print("backed up \(store.databasePath) to \(file) (integrity check: ok)")
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        try await explainingRefusals { try await store.openStore().backup(to: file) }
+        print("backed up \(store.databasePath) to \(file) (integrity check: ok)")
     }
 }
 
@@ -30,11 +26,7 @@ struct Restore: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        do {
-            try Store.restore(from: file, to: store.databasePath)
-            print("restored \(file) into \(store.databasePath); start with: swabline serve --db \(store.databasePath)")
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        try await explainingRefusals { try Store.restore(from: file, to: store.databasePath) }
+        print("restored \(file) into \(store.databasePath); start with: swabline serve --db \(store.databasePath)")
     }
 }

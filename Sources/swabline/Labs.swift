@@ -17,7 +17,7 @@ struct Labs: AsyncParsableCommand {
 
         func run() async throws {
             let store = try await store.openStore()
-            do { print(try await store.addLab(lab)) } catch let error as StoreError { throw ValidationError(error.message) }
+            print(try await explainingRefusals { try await store.addLab(lab) })
         }
     }
 
@@ -35,9 +35,7 @@ struct Labs: AsyncParsableCommand {
 
         func run() async throws {
             let store = try await store.openStore()
-            do {
-                print(try await store.rotateLabSecret(lab, overlap: overlapHours * 3600))
-            } catch let error as StoreError { throw ValidationError(error.message) }
+            print(try await explainingRefusals { try await store.rotateLabSecret(lab, overlap: overlapHours * 3600) })
         }
     }
 

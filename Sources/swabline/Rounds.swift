@@ -14,10 +14,8 @@ struct Rounds: AsyncParsableCommand {
 
         func run() async throws {
             let store = try await store.openStore()
-            do {
-                let round = try await store.openRound(name: name)
-                print("Round \(round.id) \"\(round.name)\" is open.")
-            } catch let error as StoreError { throw ValidationError(error.message) }
+            let round = try await explainingRefusals { try await store.openRound(name: name) }
+            print("Round \(round.id) \"\(round.name)\" is open.")
         }
     }
 

@@ -29,3 +29,14 @@ struct StoreOptions: ParsableArguments {
         }
     }
 }
+
+/// Runs a command's store work; a refusal by the store (a rule, a bad
+/// value, something not found) becomes the CLI's clear message and exit
+/// code 64 instead of a stack of error types.
+func explainingRefusals<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StoreError {
+        throw ValidationError(error.message)
+    }
+}

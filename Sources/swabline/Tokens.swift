@@ -35,15 +35,12 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             let store = try await store.openStore()
-            do {
-                let (id, token) = try await store.createToken(
-                    role: Role(rawValue: role)!, site: site, label: label, validFor: validForHours * 3600)
-                print(token)
-                let info = try await store.tokens().first { $0.id == id }!
-                FileHandle.standardError.write(Data("token #\(id), valid until \(info.expiresAt ?? "revoked")\n".utf8))
-            } catch let error as StoreError {
-                throw ValidationError(error.message)
+            let (id, token) = try await explainingRefusals {
+                try await store.createToken(role: Role(rawValue: role)!, site: site, label: label, validFor: validForHours * 3600)
             }
+            print(token)
+            let info = try await store.tokens().first { $0.id == id }!
+            FileHandle.standardError.write(Data("token #\(id), valid until \(info.expiresAt ?? "revoked")\n".utf8))
         }
     }
 
@@ -76,12 +73,8 @@ struct Tokens: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            do {
-                let token = try await store.openStore().revokeToken(id: id)
-                print("token #\(token.id) (\(token.role)\(token.site.map { " at \($0)" } ?? "")) revoked at \(token.revokedAt ?? "?")")
-            } catch let error as StoreError {
-                throw ValidationError(error.message)
-            }
+            let token = try await explainingRefusals { try await store.openStore().revokeToken(id: id) }
+            print("token #\(token.id) (\(token.role)\(token.site.map { " at \($0)" } ?? "")) revoked at \(token.revokedAt ?? "?")")
         }
     }
 }

@@ -28,23 +28,13 @@ struct SchemathesisTests {
 
         let server = try await ServerProcess.start(database: database)
         defer { server.kill9() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-m", "schemathesis.cli", "--config-file", config.path, "run", "http://127.0.0.1:\(server.port)/v1/openapi.json",
+        let run = try PythonScript.run([
+            "-m", "schemathesis.cli", "--config-file", config.path, "run", "http://127.0.0.1:\(server.port)/v1/openapi.json",
             "-H", "Authorization: Bearer \(token)", "--checks", "all", "--exclude-checks", "positive_data_acceptance",
             "--max-examples", "25", "--seed", "2022", "--workers", "1",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch {
-            Issue.record("schemathesis is not installed: run scripts/setup (pip install schemathesis)")
-            return
-        }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output.suffix(6000))")
+        ])
+        let output = run.output
+        #expect(run.status == 0, "schemathesis (scripts/setup installs it):\n\(output.suffix(6000))")
         #expect(output.contains("generated"), "\(output.suffix(2000))")
     }
 }

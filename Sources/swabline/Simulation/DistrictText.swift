@@ -125,20 +125,6 @@ struct DistrictText {
     func html(chart: String) -> String {
         let e = SVG.escape
         var out = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>Simulated district: \(district.sites) communities</title>
-            <style>
-            body { font-family: sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
-            table { border-collapse: collapse; margin: 1em 0; }
-            th, td { text-align: left; padding: 0.2em 1em 0.2em 0; border-bottom: 1px solid #eee; }
-            svg { max-width: 100%; height: auto; }
-            </style>
-            </head>
-            <body>
-            <h1>Simulated district: \(district.sites) communities</h1>
             <p>Made-up communities (<code>swabline simulate --district</code>), seed \(seed). Per community: <a href="sites.csv">sites.csv</a>; per lab: <a href="labs.csv">labs.csv</a>.</p>
             <h2>Totals</h2>
             <table>
@@ -147,7 +133,7 @@ struct DistrictText {
         for (label, value) in totalRows { out += "<tr><th>\(e(label))</th><td>\(e(value))</td></tr>\n" }
         out += "</table>\n<h2>Labs</h2>\n<table>\n<tr>" + labHeader.map { "<th>\(e($0))</th>" }.joined() + "</tr>\n"
         for row in labRows { out += "<tr>" + row.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n" }
-        out += "</table>\n<figure>\n\(chart)</figure>\n</body>\n</html>\n"
-        return out
+        out += "</table>\n<figure>\n\(chart)</figure>\n"
+        return ReportPage.document(title: "Simulated district: \(district.sites) communities", body: out)
     }
 }

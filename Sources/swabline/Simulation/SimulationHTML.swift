@@ -7,23 +7,6 @@ enum SimulationHTML {
     static func page(summary: SimulationSummary, charts: SimulationCharts, advice: [String]) -> String {
         let e = SVG.escape
         var out = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <title>Simulated day: \(e(summary.title))</title>
-            <style>
-            body { font-family: sans-serif; margin: 2em auto; max-width: 60em; color: #222; }
-            table { border-collapse: collapse; margin: 1em 0; }
-            th, td { text-align: left; padding: 0.2em 1em 0.2em 0; border-bottom: 1px solid #eee; vertical-align: top; }
-            td.n { text-align: right; }
-            figure { margin: 1.5em 0; }
-            svg { max-width: 100%; height: auto; }
-            li { margin: 0.2em 0; }
-            </style>
-            </head>
-            <body>
-            <h1>Simulated day: \(e(summary.title))</h1>
             <p>A seeded simulation of one testing day (<code>swabline simulate</code>): the same site, options and seed give the same figures.
             Raw series: <a href="series.csv">series.csv</a>, courier runs: <a href="pickups.csv">pickups.csv</a>.</p>
             <h2>Summary</h2>
@@ -46,6 +29,6 @@ enum SimulationHTML {
             for line in advice { out += "<li>\(e(line))</li>\n" }
             out += "</ul>\n"
         }
-        return out + "</body>\n</html>\n"
+        return ReportPage.document(title: "Simulated day: \(summary.title)", body: out)
     }
 }
