@@ -75,8 +75,9 @@ func makeLogger(_ configuration: ServerConfiguration) -> Logger {
 /// The routes, with errors as problem+json and tokens resolved to actors.
 public func buildRouter(store: Store, clock: @escaping @Sendable () -> Date = Date.init) -> Router<AppContext> {
     let router = Router(context: AppContext.self)
+    // Outermost first: the log line sees the final answer, problems included.
+    router.middlewares.add(RequestLogMiddleware())
     router.middlewares.add(ProblemMiddleware())
-    router.middlewares.add(LogRequestsMiddleware(.info))
     router.addRoutes(MetaController(store: store).endpoints)
     let v1 = router.group("v1")
     v1.addRoutes(LabWebhookController(store: store, clock: clock).endpoints)

@@ -40,16 +40,24 @@ struct ServerProcess {
         return (process.terminationStatus, stdout + stderr, stdout)
     }
 
-    /// Starts `swabline serve` on a free loopback port and waits until it answers.
-    static func start(database: String) async throws -> ServerProcess {
+    /// Starts `swabline serve` on a free loopback port and waits until it
+    /// answers. With `log`, everything it prints goes to that file.
+    static func start(database: String, log: URL? = nil, logLevel: String = "warning") async throws -> ServerProcess {
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
             let process = Process()
             process.executableURL = binary
             process.arguments = ["serve", "--port", String(port), "--db", database, "--sites",
-                                 TestServer.repository.appendingPathComponent("sites").path, "--log-level", "warning"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+                                 TestServer.repository.appendingPathComponent("sites").path, "--log-level", logLevel]
+            if let log {
+                FileManager.default.createFile(atPath: log.path, contents: nil)
+                let handle = try FileHandle(forWritingTo: log)
+                process.standardOutput = handle
+                process.standardError = handle
+            } else {
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+            }
             try process.run()
             let client = Client(port: port)
             for _ in 0..<150 {
