@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import SwablineCore
 import SwablineStore
 
@@ -11,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var databasePath: String
     public var sitesPath: String
     public var logLevel: Logger.Level
+    /// Where `/metrics` reads from; nil serves no `/metrics` (see `bootstrapPrometheus`).
+    public var metrics: PrometheusCollectorRegistry?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "swabline.sqlite", sitesPath: String = "sites",
@@ -61,7 +64,7 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
 public func buildApplication(_ configuration: ServerConfiguration, store: Store) -> some ApplicationProtocol {
     let logger = makeLogger(configuration)
     return Application(
-        router: buildRouter(store: store),
+        router: buildRouter(store: store, metrics: configuration.metrics),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swabline"),
         logger: logger)
 }
@@ -73,12 +76,16 @@ func makeLogger(_ configuration: ServerConfiguration) -> Logger {
 }
 
 /// The routes, with errors as problem+json and tokens resolved to actors.
-public func buildRouter(store: Store, clock: @escaping @Sendable () -> Date = Date.init) -> Router<AppContext> {
+public func buildRouter(
+    store: Store, metrics: PrometheusCollectorRegistry? = nil, clock: @escaping @Sendable () -> Date = Date.init
+) -> Router<AppContext> {
     let router = Router(context: AppContext.self)
-    // Outermost first: the log line sees the final answer, problems included.
+    // Outermost first: the log line and the metrics see the final answer, problems included.
     router.middlewares.add(RequestLogMiddleware())
+    router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware())
     router.addRoutes(MetaController(store: store).endpoints)
+    if let metrics { router.addRoutes(MetricsController(registry: metrics).endpoints) }
     let v1 = router.group("v1")
     v1.addRoutes(LabWebhookController(store: store, clock: clock).endpoints)
     let authenticated = v1.group().add(middleware: AuthMiddleware(store: store)).add(middleware: IdempotencyMiddleware(store: store))

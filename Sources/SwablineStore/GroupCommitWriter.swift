@@ -1,4 +1,5 @@
 import GRDB
+import Metrics
 import Synchronization
 
 /// The one writer, committing many requests in one transaction (group
@@ -50,6 +51,11 @@ final class GroupCommitWriter: Sendable {
         return value as! T
     }
 
+    /// Requests per transaction, and the time from BEGIN to a durable COMMIT
+    /// (swift-metrics: whatever backend the process bootstrapped, Prometheus in `serve`).
+    static let batchSize = Recorder(label: "swabline_writer_batch_size")
+    static let commitTime = Metrics.Timer(label: "swabline_writer_commit_seconds")
+
     private func drain() async {
         while true {
             let batch = queue.withLock { queue -> [Job] in
@@ -59,6 +65,7 @@ final class GroupCommitWriter: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
+            let started = ContinuousClock.now
             let results: [Result<any Sendable, any Error>]
             do {
                 results = try await pool.writeWithoutTransaction { db in
@@ -88,6 +95,8 @@ final class GroupCommitWriter: Sendable {
                 // The COMMIT itself failed: nothing of this batch is on disk, so nobody is told it is.
                 results = batch.map { _ in .failure(error) }
             }
+            Self.batchSize.record(batch.count)
+            Self.commitTime.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
             queue.withLock { queue in
                 queue.stats.batches += 1
                 queue.stats.requests += batch.count
@@ -103,4 +112,8 @@ public struct WriterStats: Sendable, Equatable {
     public var batches = 0
     public var requests = 0
     public var largestBatch = 0
+}
+
+extension Duration {
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

@@ -31,6 +31,7 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.logLevel = Logger.Level(rawValue: logLevel)!
+        configuration.metrics = bootstrapPrometheus()
         do {
             // Runs until SIGTERM or SIGINT, then shuts down gracefully.
             try await buildApplication(configuration).runService()
