@@ -16,27 +16,19 @@ enum BarChart {
         for (index, name) in legend.enumerated() {
             let x = labelWidth + Double(index) * 150
             svg += "<rect x=\"\(x)\" y=\"4\" width=\"14\" height=\"12\" fill=\"\(colors[index])\"/>"
-            svg += "<text x=\"\(x + 18)\" y=\"15\">\(escape(name))</text>"
+            svg += "<text x=\"\(x + 18)\" y=\"15\">\(SVGText.escape(name))</text>"
         }
         for (index, row) in rows.enumerated() {
             let y = top + Double(index) * rowHeight
             let expected = max(row.counts.expected, 1)
-            svg += "<text x=\"0\" y=\"\(y + 1.8 * bar)\">\(escape(String(row.label.prefix(12))))</text>"
+            svg += "<text x=\"0\" y=\"\(y + 1.8 * bar)\">\(SVGText.escape(String(row.label.prefix(12))))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(barWidth)\" height=\"\(3 * bar)\" fill=\"#fff\" stroke=\"#000\"/>"
             for (bar_, value) in [row.counts.checkedIn, row.counts.sampled, row.counts.resulted].enumerated() {
                 let width = barWidth * Double(value) / Double(expected)
-                svg += "<rect x=\"\(labelWidth)\" y=\"\(y + Double(bar_) * bar)\" width=\"\(format(width))\" height=\"\(bar - 1)\" fill=\"\(colors[bar_])\"/>"
+                svg += "<rect x=\"\(labelWidth)\" y=\"\(y + Double(bar_) * bar)\" width=\"\(SVGText.number(width))\" height=\"\(bar - 1)\" fill=\"\(colors[bar_])\"/>"
             }
             svg += "<text x=\"\(labelWidth + barWidth + 6)\" y=\"\(y + 1.8 * bar)\">\(row.counts.sampled)/\(row.counts.expected)</text>"
         }
         return svg + "</svg>"
-    }
-
-    static func format(_ value: Double) -> String { String(Double(Int(value * 10)) / 10) }
-
-    /// Labels come from site files; escape them like Mustache would.
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -1,3 +1,4 @@
+import SwablineServer
 /// A bar chart drawn as a standalone SVG document: one bar per labelled
 /// value, its value written above it.
 struct BarChart: Sendable, Hashable {
@@ -27,13 +28,13 @@ struct BarChart: Sendable, Hashable {
         for (i, bar) in bars.enumerated() {
             let left = frame.left + Double(i) * slot + (slot - barWidth) / 2, top = frame.y(bar.value, y)
             out +=
-                "<rect x=\"\(SVG.number(left))\" y=\"\(SVG.number(top))\" width=\"\(SVG.number(barWidth))\" height=\"\(SVG.number(base - top))\" fill=\"\(SVG.palette[0])\"><title>\(SVG.escape(bar.label)): \(SVG.escape(ChartAxis.plain(bar.value)))</title></rect>\n"
-            let centre = SVG.number(left + barWidth / 2)
+                "<rect x=\"\(SVGText.number(left))\" y=\"\(SVGText.number(top))\" width=\"\(SVGText.number(barWidth))\" height=\"\(SVGText.number(base - top))\" fill=\"\(SVG.palette[0])\"><title>\(SVGText.escape(bar.label)): \(SVGText.escape(ChartAxis.plain(bar.value)))</title></rect>\n"
+            let centre = SVGText.number(left + barWidth / 2)
             if i % every == 0 {
                 out +=
-                    "<text x=\"\(centre)\" y=\"\(SVG.number(base + 18))\" text-anchor=\"middle\" fill=\"#333333\">\(SVG.escape(bar.label))</text>\n"
+                    "<text x=\"\(centre)\" y=\"\(SVGText.number(base + 18))\" text-anchor=\"middle\" fill=\"#333333\">\(SVGText.escape(bar.label))</text>\n"
                 out +=
-                    "<text x=\"\(centre)\" y=\"\(SVG.number(max(frame.top + 10, top - 4)))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333333\">\(SVG.escape(ChartAxis.plain(bar.value)))</text>\n"
+                    "<text x=\"\(centre)\" y=\"\(SVGText.number(max(frame.top + 10, top - 4)))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#333333\">\(SVGText.escape(ChartAxis.plain(bar.value)))</text>\n"
             }
         }
         return out + "</svg>\n"

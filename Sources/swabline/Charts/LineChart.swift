@@ -1,3 +1,4 @@
+import SwablineServer
 /// A line chart drawn as a standalone SVG document: one line per series,
 /// a legend when there are several, grid, ticks and axis titles. A missing
 /// value (nil) breaks its line instead of drawing it down to zero.
@@ -31,10 +32,10 @@ struct LineChart: Sendable, Hashable {
         for (i, line) in series.enumerated() {
             let colour = SVG.palette[i % SVG.palette.count]
             for run in runs(line.points) {
-                let coordinates = run.map { SVG.number(frame.x($0.x, x)) + "," + SVG.number(frame.y($0.y, y)) }
+                let coordinates = run.map { SVGText.number(frame.x($0.x, x)) + "," + SVGText.number(frame.y($0.y, y)) }
                 if run.count == 1 {
                     out +=
-                        "<circle cx=\"\(SVG.number(frame.x(run[0].x, x)))\" cy=\"\(SVG.number(frame.y(run[0].y, y)))\" r=\"2\" fill=\"\(colour)\"/>\n"
+                        "<circle cx=\"\(SVGText.number(frame.x(run[0].x, x)))\" cy=\"\(SVGText.number(frame.y(run[0].y, y)))\" r=\"2\" fill=\"\(colour)\"/>\n"
                 } else {
                     out +=
                         "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-linejoin=\"round\" points=\"\(coordinates.joined(separator: " "))\"/>\n"

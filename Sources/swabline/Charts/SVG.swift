@@ -1,34 +1,13 @@
-/// The pieces every chart shares: the frame, axes, legend and escaping.
+import SwablineServer
+
+/// The pieces every chart shares: the frame, axes and legend (text escaping
+/// and coordinates are `SVGText`, shared with the pages).
 /// Plain strings, so a chart is a pure function of its data.
 enum SVG {
     /// Ten colours that stay apart from each other (Tableau 10).
     static let palette = [
         "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
     ]
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
-    /// A coordinate with at most one decimal, so files stay small and stable.
-    static func number(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
-        let sign = tenths < 0 ? "-" : ""
-        let whole = abs(tenths) / 10, fraction = abs(tenths) % 10
-        return sign + String(whole) + (fraction == 0 ? "" : "." + String(fraction))
-    }
 
     /// The plotting area inside a chart of `width` × `height`, after the
     /// title, the legend rows and the axis labels.
@@ -68,11 +47,11 @@ enum SVG {
 
     static func open(width: Double, height: Double, title: String, description: String) -> String {
         """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" font-family="sans-serif" font-size="12" role="img">
-        <title>\(escape(title))</title>
-        <desc>\(escape(description))</desc>
-        <rect x="0" y="0" width="\(number(width))" height="\(number(height))" fill="#ffffff"/>
-        <text x="\(number(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\(escape(title))</text>
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(SVGText.number(width)) \(SVGText.number(height))" width="\(SVGText.number(width))" height="\(SVGText.number(height))" font-family="sans-serif" font-size="12" role="img">
+        <title>\(SVGText.escape(title))</title>
+        <desc>\(SVGText.escape(description))</desc>
+        <rect x="0" y="0" width="\(SVGText.number(width))" height="\(SVGText.number(height))" fill="#ffffff"/>
+        <text x="\(SVGText.number(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\(SVGText.escape(title))</text>
 
         """
     }
@@ -84,8 +63,8 @@ enum SVG {
         for (i, name) in names.enumerated() {
             let x = frame.left + Double(i % perRow) * item, y = 40 + Double(i / perRow) * 18
             let colour = palette[i % palette.count]
-            out += "<rect x=\"\(number(x))\" y=\"\(number(y - 9))\" width=\"14\" height=\"10\" fill=\"\(colour)\"/>"
-            out += "<text x=\"\(number(x + 18))\" y=\"\(number(y))\">\(escape(name))</text>\n"
+            out += "<rect x=\"\(SVGText.number(x))\" y=\"\(SVGText.number(y - 9))\" width=\"14\" height=\"10\" fill=\"\(colour)\"/>"
+            out += "<text x=\"\(SVGText.number(x + 18))\" y=\"\(SVGText.number(y))\">\(SVGText.escape(name))</text>\n"
         }
         return out
     }
@@ -95,30 +74,30 @@ enum SVG {
     static func axes(x: ChartAxis, y: ChartAxis, frame: Frame, xTicks: Bool = true) -> String {
         var out = "<g stroke=\"#dddddd\" stroke-width=\"1\">\n"
         for tick in y.ticks {
-            let py = number(frame.y(tick.value, y))
-            out += "<line x1=\"\(number(frame.left))\" y1=\"\(py)\" x2=\"\(number(frame.left + frame.plotWidth))\" y2=\"\(py)\"/>\n"
+            let py = SVGText.number(frame.y(tick.value, y))
+            out += "<line x1=\"\(SVGText.number(frame.left))\" y1=\"\(py)\" x2=\"\(SVGText.number(frame.left + frame.plotWidth))\" y2=\"\(py)\"/>\n"
         }
         out += "</g>\n<g fill=\"#333333\">\n"
         for tick in y.ticks {
             out +=
-                "<text x=\"\(number(frame.left - 6))\" y=\"\(number(frame.y(tick.value, y) + 4))\" text-anchor=\"end\">\(escape(tick.label))</text>\n"
+                "<text x=\"\(SVGText.number(frame.left - 6))\" y=\"\(SVGText.number(frame.y(tick.value, y) + 4))\" text-anchor=\"end\">\(SVGText.escape(tick.label))</text>\n"
         }
         if xTicks {
             for tick in x.ticks {
-                let px = number(frame.x(tick.value, x)), base = frame.top + frame.plotHeight
-                out += "<line x1=\"\(px)\" y1=\"\(number(base))\" x2=\"\(px)\" y2=\"\(number(base + 5))\" stroke=\"#333333\"/>"
-                out += "<text x=\"\(px)\" y=\"\(number(base + 18))\" text-anchor=\"middle\">\(escape(tick.label))</text>\n"
+                let px = SVGText.number(frame.x(tick.value, x)), base = frame.top + frame.plotHeight
+                out += "<line x1=\"\(px)\" y1=\"\(SVGText.number(base))\" x2=\"\(px)\" y2=\"\(SVGText.number(base + 5))\" stroke=\"#333333\"/>"
+                out += "<text x=\"\(px)\" y=\"\(SVGText.number(base + 18))\" text-anchor=\"middle\">\(SVGText.escape(tick.label))</text>\n"
             }
         }
         let base = frame.top + frame.plotHeight
         out +=
-            "<line x1=\"\(number(frame.left))\" y1=\"\(number(base))\" x2=\"\(number(frame.left + frame.plotWidth))\" y2=\"\(number(base))\" stroke=\"#333333\"/>\n"
+            "<line x1=\"\(SVGText.number(frame.left))\" y1=\"\(SVGText.number(base))\" x2=\"\(SVGText.number(frame.left + frame.plotWidth))\" y2=\"\(SVGText.number(base))\" stroke=\"#333333\"/>\n"
         out +=
-            "<line x1=\"\(number(frame.left))\" y1=\"\(number(frame.top))\" x2=\"\(number(frame.left))\" y2=\"\(number(base))\" stroke=\"#333333\"/>\n"
+            "<line x1=\"\(SVGText.number(frame.left))\" y1=\"\(SVGText.number(frame.top))\" x2=\"\(SVGText.number(frame.left))\" y2=\"\(SVGText.number(base))\" stroke=\"#333333\"/>\n"
         out +=
-            "<text x=\"\(number(frame.left + frame.plotWidth / 2))\" y=\"\(number(frame.height - 10))\" text-anchor=\"middle\">\(escape(x.title))</text>\n"
-        let midY = number(frame.top + frame.plotHeight / 2)
-        out += "<text x=\"16\" y=\"\(midY)\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(midY))\">\(escape(y.title))</text>\n"
+            "<text x=\"\(SVGText.number(frame.left + frame.plotWidth / 2))\" y=\"\(SVGText.number(frame.height - 10))\" text-anchor=\"middle\">\(SVGText.escape(x.title))</text>\n"
+        let midY = SVGText.number(frame.top + frame.plotHeight / 2)
+        out += "<text x=\"16\" y=\"\(midY)\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(midY))\">\(SVGText.escape(y.title))</text>\n"
         return out + "</g>\n"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SwablineCore
+import SwablineServer
 
 /// A district's day for people: totals, the load on each lab, and one row
 /// per community in CSV.
@@ -123,7 +124,7 @@ struct DistrictText {
     }
 
     func html(chart: String) -> String {
-        let e = SVG.escape
+        let e = SVGText.escape
         var out = """
             <p>Made-up communities (<code>swabline simulate --district</code>), seed \(seed). Per community: <a href="sites.csv">sites.csv</a>; per lab: <a href="labs.csv">labs.csv</a>.</p>
             <h2>Totals</h2>

@@ -1,8 +1,9 @@
+import SwablineServer
 /// The shell every simulation report page shares: one self-contained HTML
 /// document with its own small style sheet, no script, no external file.
 enum ReportPage {
     static func document(title: String, body: String) -> String {
-        let title = SVG.escape(title)
+        let title = SVGText.escape(title)
         return """
             <!doctype html>
             <html lang="en">

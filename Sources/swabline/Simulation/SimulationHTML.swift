@@ -1,11 +1,12 @@
 import SwablineCore
+import SwablineServer
 
 /// The report of a simulated day as one self-contained HTML page: the
 /// summary table, the charts inline (SVG drawn by Swabline), the advice
 /// when asked for, and links to the raw CSV. No script, no external file.
 enum SimulationHTML {
     static func page(summary: SimulationSummary, charts: SimulationCharts, advice: [String]) -> String {
-        let e = SVG.escape
+        let e = SVGText.escape
         var out = """
             <p>A seeded simulation of one testing day (<code>swabline simulate</code>): the same site, options and seed give the same figures.
             Raw series: <a href="series.csv">series.csv</a>, courier runs: <a href="pickups.csv">pickups.csv</a>.</p>
