@@ -65,12 +65,21 @@ extension Store {
 
     /// Every token ever made, newest first, without the token itself (only its hash is kept).
     public func tokens() async throws -> [TokenInfo] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, role, site_id, label, created_at, expires_at, revoked_at FROM token ORDER BY id DESC").map {
-                TokenInfo(
-                    id: $0["id"], role: $0["role"], site: $0["site_id"], label: $0["label"], createdAt: $0["created_at"],
-                    expiresAt: $0["expires_at"], revokedAt: $0["revoked_at"])
-            }
+        try await read { db in try Self.tokenInfos(db, sql: "ORDER BY id DESC", arguments: []) }
+    }
+
+    /// One token by its number, or nil.
+    public func token(id: Int64) async throws -> TokenInfo? {
+        try await read { db in try Self.tokenInfos(db, sql: "WHERE id = ?", arguments: [id]).first }
+    }
+
+    static func tokenInfos(_ db: Database, sql clause: String, arguments: StatementArguments) throws -> [TokenInfo] {
+        try Row.fetchAll(
+            db, sql: "SELECT id, role, site_id, label, created_at, expires_at, revoked_at FROM token \(clause)", arguments: arguments
+        ).map {
+            TokenInfo(
+                id: $0["id"], role: $0["role"], site: $0["site_id"], label: $0["label"], createdAt: $0["created_at"],
+                expiresAt: $0["expires_at"], revokedAt: $0["revoked_at"])
         }
     }
 
@@ -79,12 +88,12 @@ extension Store {
     @discardableResult
     public func revokeToken(id: Int64) async throws -> TokenInfo {
         try await write { db, now in
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM token WHERE id = ?", arguments: [id])! == 1 else {
+            try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
+            guard let token = try Self.tokenInfos(db, sql: "WHERE id = ?", arguments: [id]).first else {
                 throw StoreError.notFound(kind: "token", code: "#\(id)")
             }
-            try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
+            return token
         }
-        return try await tokens().first { $0.id == id }!
     }
 
     /// Gives a lab its first webhook secret (creating the lab if no site

@@ -39,7 +39,7 @@ struct Tokens: AsyncParsableCommand {
                 try await store.createToken(role: Role(rawValue: role)!, site: site, label: label, validFor: validForHours * 3600)
             }
             print(token)
-            let info = try await store.tokens().first { $0.id == id }!
+            let info = try await store.token(id: id)!
             FileHandle.standardError.write(Data("token #\(id), valid until \(info.expiresAt ?? "revoked")\n".utf8))
         }
     }
