@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The domain: value types, rules, queue calling, result matching. No I/O, no clock.
@@ -52,6 +54,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources/openapi.json"), .copy("Resources/templates"), .copy("Resources/pages.js")]
         ),
@@ -61,10 +64,17 @@ let package = Package(
                 "SwablineServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "SwablineCoreTests", dependencies: ["SwablineCore"]),
-        .testTarget(name: "SwablineStoreTests", dependencies: ["SwablineStore"]),
+        .testTarget(
+            name: "SwablineCoreTests",
+            dependencies: ["SwablineCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "SwablineStoreTests",
+            dependencies: ["SwablineStore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(
             name: "SwablineServerTests",
             dependencies: [
