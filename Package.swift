@@ -6,9 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "swabline", targets: ["swabline"]),
-        // Libraries for the benchmark package in Benchmarks/.
+        // Libraries for the benchmark package in Benchmarks/ and the fuzz harnesses in Fuzz/.
         .library(name: "SwablineCore", targets: ["SwablineCore"]),
         .library(name: "SwablineStore", targets: ["SwablineStore"]),
+        .library(name: "SwablineServer", targets: ["SwablineServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -80,6 +81,7 @@ let package = Package(
             dependencies: [
                 "SwablineServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         // Drives the real server over loopback HTTP, and the real `swabline` binary.

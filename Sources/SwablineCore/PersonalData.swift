@@ -8,17 +8,26 @@ public enum PersonalData {
     public static func nationalIDProblem(_ id: String) -> String? {
         let chars = Array(id.uppercased())
         guard chars.count == 18 else { return "must be 18 characters, not \(chars.count)" }
-        var sum = 0
-        for (index, char) in chars.prefix(17).enumerated() {
-            guard let digit = char.wholeNumberValue, char.isASCII else { return "the first 17 characters must be digits" }
-            sum += digit * weights[index]
-        }
-        let expected = checkDigits[sum % 11]
+        guard let expected = nationalIDCheckDigit(String(chars.prefix(17))) else { return "the first 17 characters must be digits" }
         guard chars[17] == expected else { return "check digit is \(chars[17]), expected \(expected)" }
         let year = Int(String(chars[6..<10]))!, month = Int(String(chars[10..<12]))!, day = Int(String(chars[12..<14]))!
         guard (1900...2100).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
         else { return "holds a birth date that does not exist" }
         return nil
+    }
+
+    /// The check digit (GB 11643-1999) that completes the first 17 digits
+    /// of an ID number, or nil when they are not 17 ASCII digits. For
+    /// made-up people (simulated walk-ins) who must pass the same check.
+    public static func nationalIDCheckDigit(_ first17: String) -> Character? {
+        let chars = Array(first17)
+        guard chars.count == 17 else { return nil }
+        var sum = 0
+        for (index, char) in chars.enumerated() {
+            guard char.isASCII, let digit = char.wholeNumberValue else { return nil }
+            sum += digit * weights[index]
+        }
+        return checkDigits[sum % 11]
     }
 
     /// Why a mainland mobile number is not valid, or nil when it is.

@@ -65,6 +65,13 @@ public enum QueueCaller {
     /// Picks the next group for a tube of `mode` that already holds `filled`
     /// people.
     ///
+    /// `heldElsewhere` are the households a pooled tube must not be offered
+    /// (rule 2): those with members in another station's open pooled tube
+    /// that has room, or called to another station and not yet swabbed.
+    /// Their members wait for that station, which owes them its places;
+    /// offered here they would only be refused (`household_in_other_tube`).
+    /// They are not passed by this call, so it does not count against them.
+    ///
     /// - Throws: `RuleViolation.headDoesNotFit` when the household at the
     ///   head does not fit the room left and may not be passed any more: the
     ///   station must seal its tube and open a new one.
@@ -72,10 +79,12 @@ public enum QueueCaller {
         queue: [WaitingTicket],
         mode: TubeMode,
         filled: Int,
-        policy: CallPolicy
+        policy: CallPolicy,
+        heldElsewhere: Set<Int64> = []
     ) throws(RuleViolation) -> CallDecision {
         let singleWaiting = queue.reduce(0) { $0 + ($1.singleTube ? 1 : 0) }
-        var units = unitQueue(from: queue, pooled: mode.isPooled)
+        let offered = mode.isPooled && !heldElsewhere.isEmpty ? queue.filter { !heldElsewhere.contains($0.household) } : queue
+        var units = unitQueue(from: offered, pooled: mode.isPooled)
         var called: [Int64] = []
         var passed: [(unit: Int, count: Int32)] = []
         let room = max(0, mode.capacity - filled)

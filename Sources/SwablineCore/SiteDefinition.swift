@@ -2,10 +2,13 @@
 public struct LocalTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var minutes: Int
 
+    /// Reads exactly `HH:MM`, two ASCII digits each (`Int` alone would
+    /// also take "+7:+0" and "-0:30").
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-            let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
+        let parts = text.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy { (0x30...0x39).contains($0) } }),
+            let hour = Int(Substring(parts[0])), let minute = Int(Substring(parts[1])), (0..<24).contains(hour),
+            (0..<60).contains(minute)
         else { return nil }
         minutes = hour * 60 + minute
     }

@@ -8,10 +8,13 @@ public struct AppContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` from the bearer token.
     public var actor: Actor?
+    /// The key failed sign-ins from this client are counted under (`ClientAddress`).
+    public var clientAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         actor = nil
+        clientAddress = ClientAddress.key(source.channel.remoteAddress)
     }
 
     /// Lab deliveries carry thousands of results in one request.

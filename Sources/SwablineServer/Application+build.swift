@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import ServiceLifecycle
 import SwablineCore
 import SwablineStore
 
@@ -14,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Where `/metrics` reads from; nil serves no `/metrics` (see `bootstrapPrometheus`).
     public var metrics: PrometheusCollectorRegistry?
+    /// How many failed sign-ins and bad lab signatures a client may have before 429 (see `AccessLimits`).
+    public var accessLimits: AccessLimits = .standard
+    /// How outcome callbacks are sent; nil sends none (the outbox still fills).
+    public var callbacks: CallbackConfiguration? = CallbackConfiguration()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "swabline.sqlite", sitesPath: String = "sites",
@@ -63,9 +68,14 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
 /// Builds the application around a store that is already prepared.
 public func buildApplication(_ configuration: ServerConfiguration, store: Store) -> some ApplicationProtocol {
     let logger = makeLogger(configuration)
+    var services: [any Service] = []
+    if let callbacks = configuration.callbacks {
+        services.append(CallbackDelivery(store: store, configuration: callbacks, logger: logger))
+    }
     return Application(
-        router: buildRouter(store: store, metrics: configuration.metrics),
+        router: buildRouter(store: store, metrics: configuration.metrics, limits: configuration.accessLimits),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swabline"),
+        services: services,
         logger: logger)
 }
 
@@ -77,9 +87,11 @@ func makeLogger(_ configuration: ServerConfiguration) -> Logger {
 
 /// The routes, with errors as problem+json and tokens resolved to actors.
 public func buildRouter(
-    store: Store, metrics: PrometheusCollectorRegistry? = nil, clock: @escaping @Sendable () -> Date = Date.init
+    store: Store, metrics: PrometheusCollectorRegistry? = nil, clock: @escaping @Sendable () -> Date = Date.init,
+    limits: AccessLimits = .standard
 ) -> Router<AppContext> {
     let router = Router(context: AppContext.self)
+    let access = AccessGuard(limits, clock: clock)
     // Outermost first: the log line and the metrics see the final answer, problems included.
     router.middlewares.add(RequestLogMiddleware())
     router.middlewares.add(MetricsMiddleware())
@@ -87,12 +99,15 @@ public func buildRouter(
     router.addRoutes(MetaController(store: store).endpoints)
     if let metrics { router.addRoutes(MetricsController(registry: metrics).endpoints) }
     let v1 = router.group("v1")
-    v1.addRoutes(LabWebhookController(store: store, clock: clock).endpoints)
-    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store)).add(middleware: IdempotencyMiddleware(store: store))
+    v1.addRoutes(LabWebhookController(store: store, clock: clock, access: access).endpoints)
+    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store, access: access)).add(middleware: IdempotencyMiddleware(store: store))
     authenticated.addRoutes(QueueController(store: store).endpoints)
     authenticated.addRoutes(TubeController(store: store).endpoints)
     authenticated.addRoutes(BoxController(store: store).endpoints)
     authenticated.addRoutes(ReportController(store: store).endpoints)
-    router.addPages(store: store, clock: clock)
+    authenticated.addRoutes(CallbackController(store: store).endpoints)
+    authenticated.addRoutes(AuditController(store: store).endpoints)
+    authenticated.addRoutes(AnomalyController(store: store).endpoints)
+    router.addPages(store: store, clock: clock, access: access)
     return router
 }

@@ -221,6 +221,74 @@ enum Schema {
             // NULL: a token made before expiry existed, valid until revoked.
             try db.execute(sql: "ALTER TABLE token ADD COLUMN expires_at TEXT")
         }
+        migrator.registerMigration("v6: outcome callbacks: subscribers and their outbox") { db in
+            // A callback is written to the outbox in the same transaction as the change that
+            // causes it, and sent afterwards; ordering_key keeps one resident's (or tube's)
+            // messages in order. A secret being rotated out stays valid until previous_expires_at.
+            try db.execute(sql: """
+                CREATE TABLE subscriber (
+                    id INTEGER PRIMARY KEY,
+                    url TEXT NOT NULL,
+                    events TEXT NOT NULL,
+                    label TEXT,
+                    secret TEXT NOT NULL,
+                    previous_secret TEXT,
+                    previous_expires_at TEXT,
+                    paused_until TEXT,
+                    created_at TEXT NOT NULL,
+                    removed_at TEXT
+                );
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY,
+                    subscriber_id INTEGER NOT NULL REFERENCES subscriber(id),
+                    message_id TEXT NOT NULL UNIQUE,
+                    event TEXT NOT NULL,
+                    ordering_key TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at TEXT NOT NULL,
+                    last_error TEXT,
+                    created_at TEXT NOT NULL,
+                    finished_at TEXT
+                );
+                CREATE INDEX outbox_pending ON outbox(subscriber_id, id) WHERE state = 'pending';
+                CREATE INDEX outbox_dead ON outbox(subscriber_id, id) WHERE state = 'dead';
+                CREATE INDEX outbox_finished ON outbox(finished_at) WHERE state = 'delivered';
+                """)
+        }
+        migrator.registerMigration("v7: who resolved an anomaly, and why") { db in
+            // Rule 4 keeps a conflicting result as an anomaly; a coordinator resolves it with a
+            // note (what was checked, what was done), recorded with their token's label.
+            try db.execute(sql: """
+                ALTER TABLE anomaly ADD COLUMN resolved_by TEXT;
+                ALTER TABLE anomaly ADD COLUMN resolution_note TEXT;
+                CREATE INDEX anomaly_open ON anomaly(id) WHERE resolved_at IS NULL;
+                """)
+        }
+        migrator.registerMigration("v8: the audit log") { db in
+            // Who did what to which resident, tube or box, beside the custody chain (which already
+            // records every tube and box step). Append-only, like custody_event.
+            try db.execute(sql: """
+                CREATE TABLE audit_event (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    resident_id INTEGER REFERENCES resident(id),
+                    tube_code TEXT,
+                    box_code TEXT,
+                    detail TEXT
+                );
+                CREATE INDEX audit_resident ON audit_event(resident_id) WHERE resident_id IS NOT NULL;
+                CREATE INDEX audit_tube ON audit_event(tube_code) WHERE tube_code IS NOT NULL;
+                CREATE INDEX audit_box ON audit_event(box_code) WHERE box_code IS NOT NULL;
+                CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -101,8 +101,14 @@ public enum SiteDirectory {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(.init(file: path, line: nil, field: "file", why: "is missing or unreadable"))
         }
+        return text(data, file: path)
+    }
+
+    /// A site file's bytes as text: UTF-8, with or without the byte-order
+    /// mark spreadsheets write; anything else (GBK, UTF-16) is named, not misread.
+    static func text(_ data: Data, file: String) -> Result<String, SiteProblem> {
         guard var text = String(data: data, encoding: .utf8) else {
-            return .failure(.init(file: path, line: nil, field: "file", why: "is not UTF-8 text"))
+            return .failure(.init(file: file, line: nil, field: "file", why: "is not UTF-8 text"))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         return .success(text)
@@ -223,7 +229,7 @@ enum SiteFile {
                 stations.append(.init(id: sid, name: sname))
             }
         }
-        if stations.isEmpty, table["stations"] == nil {
+        if stations.isEmpty, !problems.contains(where: { $0.field.hasPrefix("stations") }) {
             problems.append(.init(file: file, line: nil, field: "stations", why: "a site needs at least one station"))
         }
         var slots: [SiteDefinition.Slot] = []

@@ -43,22 +43,29 @@ extension Store {
 
     /// The actor a bearer token stands for, or nil when it is unknown, expired or revoked.
     public func actor(forToken token: String) async throws -> Actor? {
+        if case let .valid(actor) = try await checkToken(token) { return actor }
+        return nil
+    }
+
+    /// What a bearer token is: an actor, or why it is refused. The reason is
+    /// for counting failed sign-ins (an expired token in use means a round
+    /// outlived its tokens; a revoked one, a lost phone), never for the caller.
+    public func checkToken(_ token: String) async throws -> TokenCheck {
         let hash = Secrets.tokenHash(token)
         let now = Timestamp.string(clock())
         return try await read { db in
             guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT id, role, site_id FROM token
-                    WHERE hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)
-                    """), arguments: [hash, now])
-            else { return nil }
+                db.cachedStatement(sql: "SELECT id, role, site_id, revoked_at, expires_at FROM token WHERE hash = ?"), arguments: [hash])
+            else { return .unknown }
+            if (row["revoked_at"] as String?) != nil { return .revoked }
+            if let expires: String = row["expires_at"], expires <= now { return .expired }
             let id: Int64 = row["id"]
             let site: String? = row["site_id"]
             switch Role(rawValue: row["role"]) {
-            case .staff: return site.map { .staff(token: id, site: $0) }
-            case .courier: return .courier(token: id, sites: site.map { [$0] } ?? [])
-            case .coordinator: return .coordinator(token: id)
-            case .lab, nil: return nil
+            case .staff: return site.map { .valid(.staff(token: id, site: $0)) } ?? .unknown
+            case .courier: return .valid(.courier(token: id, sites: site.map { [$0] } ?? []))
+            case .coordinator: return .valid(.coordinator(token: id))
+            case .lab, nil: return .unknown
             }
         }
     }
@@ -117,7 +124,12 @@ extension Store {
 
     /// Adds a new secret for a lab; the secrets it had stay valid for
     /// `overlap` more seconds so the lab can switch without losing a delivery.
+    /// An old secret's expiry is only ever brought forward, never pushed out,
+    /// so rotating twice in an overlap does not keep the first secret alive.
     public func rotateLabSecret(_ lab: String, overlap: TimeInterval) async throws -> String {
+        guard overlap >= 0, overlap.isFinite else {
+            throw StoreError.invalid(field: "overlap", why: "must be zero or more seconds (0 retires the old secret at once)")
+        }
         let secret = Secrets.newWebhookSecret()
         let expires = Timestamp.string(clock().addingTimeInterval(overlap))
         try await write { db, now in
@@ -139,6 +151,25 @@ extension Store {
             try String.fetchAll(
                 db.cachedStatement(sql: "SELECT secret FROM lab_secret WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC"),
                 arguments: [lab, now])
+        }
+    }
+}
+
+/// A bearer token, checked: the actor it stands for, or why it is refused.
+public enum TokenCheck: Sendable, Equatable {
+    case valid(Actor)
+    /// No token has this hash (mistyped, forged, or from another install).
+    case unknown
+    case expired
+    case revoked
+
+    /// A stable name for the refusal, used as a metrics label; nil when valid.
+    public var failure: String? {
+        switch self {
+        case .valid: nil
+        case .unknown: "unknown_token"
+        case .expired: "expired_token"
+        case .revoked: "revoked_token"
         }
     }
 }

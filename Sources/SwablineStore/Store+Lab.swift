@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Metrics
 import SwablineCore
 
 /// One tube result as a lab posts it.
@@ -56,13 +57,14 @@ extension Store {
     /// Returns the stored answer's JSON and whether it is a redelivery.
     public func receiveLabDelivery(lab: String, webhookID: String, event: LabEvent) async throws -> (body: Data, replayed: Bool) {
         let actor = Actor.lab(id: lab)
-        return try await write { db, now in
+        let (body, replayed, ages) = try await write { db, now -> (Data, Bool, [Double]) in
             if let stored = try Data.fetchOne(
                 db.cachedStatement(sql: "SELECT response FROM webhook_delivery WHERE lab_id = ? AND webhook_id = ?"), arguments: [lab, webhookID])
             {
-                return (stored, true)
+                return (stored, true, [])
             }
             let answer: LabDeliveryAnswer
+            var ages: [Double] = []
             switch event {
             case let .boxReceived(box, tubeCount):
                 let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
@@ -70,6 +72,7 @@ extension Store {
                 if state == .handedOver, count != tubeCount {
                     throw StoreError.rule(.tubeCountMismatch(expected: count, reported: tubeCount))
                 }
+                if state == .handedOver { ages = try Self.sampleAges(db, box: box, now: now) }
                 try Self.advanceBox(db, code: box, from: state, to: .received, actor: actor, toActor: actor.label, now: now, tubeCount: count)
                 answer = LabDeliveryAnswer(type: "box.received", box: try Self.boxView(db, code: box))
             case let .tubeResults(results):
@@ -85,8 +88,24 @@ extension Store {
             try db.cachedStatement(
                 sql: "INSERT INTO webhook_delivery (lab_id, webhook_id, received_at, status, response) VALUES (?, ?, ?, 200, ?)").execute(
                 arguments: [lab, webhookID, now, body])
-            return (body, false)
+            return (body, false, ages)
         }
+        for age in ages { Self.sampleAgeAtLab.record(age) }
+        return (body, replayed)
+    }
+
+    /// Seconds from each tube's first swab to the lab's receipt (`/metrics`):
+    /// past four hours a sample may no longer be reliable.
+    static let sampleAgeAtLab = Recorder(label: "swabline_sample_age_at_lab_seconds", aggregate: true)
+
+    /// The age of each tube of a box at `now`, by its earliest sample.
+    static func sampleAges(_ db: Database, box: String, now: String) throws -> [Double] {
+        guard let received = Timestamp.date(now) else { return [] }
+        return try String.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT min(s.sampled_at) FROM sample s JOIN tube t ON t.code = s.tube_code WHERE t.box_code = ? GROUP BY t.code
+                """), arguments: [box]
+        ).compactMap { Timestamp.date($0).map { max(0, received.timeIntervalSince($0)) } }
     }
 
     /// Applies one tube's result (rule 4: exactly once; a conflicting one is
@@ -125,6 +144,18 @@ extension Store {
                           updated_at = excluded.updated_at
                         """).execute(
                     arguments: [tube["round_id"], resident, outcome.rawValue, bySample[resident], now])
+                try enqueueCallback(db, event: .residentOutcome, orderingKey: "resident:\(resident)", now: now) {
+                    let who = try Row.fetchOne(
+                        db.cachedStatement(sql: """
+                            SELECT r.code, r.site_id, (SELECT name FROM round WHERE id = ?) AS round FROM resident r WHERE r.id = ?
+                            """), arguments: [tube["round_id"], resident])!
+                    return ResidentOutcomeCallback(
+                        resident: who["code"], site: who["site_id"], round: who["round"], outcome: outcome, tube: posted.tube,
+                        tubeResult: posted.result, testedAt: posted.testedAt)
+                }
+            }
+            try enqueueCallback(db, event: .tubeResulted, orderingKey: "tube:\(posted.tube)", now: now) {
+                try tubeView(db, code: posted.tube)
             }
         case .anomaly:
             try db.cachedStatement(

@@ -86,6 +86,9 @@ extension Store {
                     try db.cachedStatement(
                         sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE id = ? AND status = 'sampled'").execute(
                         arguments: [ticket])
+                    if db.changesCount > 0 {
+                        try Self.audit(db, .requeued, by: actor, resident: residentID, detail: "to resample an invalid result", now: now)
+                    }
                 }
                 return CheckInResult(
                     ticket: try Self.ticketView(db, id: ticket), resident: Self.residentView(resident), repeated: true,
@@ -107,9 +110,10 @@ extension Store {
                     VALUES (?, ?, ?, ?, ?, 'waiting', ?)
                     """).execute(
                 arguments: [round.id, site, residentID, number, lane.rawValue, now])
-            return CheckInResult(
-                ticket: try Self.ticketView(db, id: db.lastInsertedRowID), resident: Self.residentView(resident),
-                repeated: false, registered: registered)
+            let ticket = try Self.ticketView(db, id: db.lastInsertedRowID)
+            if registered { try Self.audit(db, .registered, by: actor, resident: residentID, detail: "walk-in", now: now) }
+            try Self.audit(db, .checkedIn, by: actor, resident: residentID, detail: "ticket \(ticket.label)", now: now)
+            return CheckInResult(ticket: ticket, resident: Self.residentView(resident), repeated: false, registered: registered)
         }
     }
 
@@ -148,9 +152,12 @@ extension Store {
                     ticket: $0["id"], household: $0["household_id"], lane: Lane(rawValue: $0["lane"])!,
                     singleTube: $0["single_tube"], overtaken: $0["overtaken"])
             }
+            let held = pending.isEmpty && tube.mode.isPooled
+                ? try Self.householdsHeldElsewhere(db, round: round.id, site: site, station: station, tube: tubeCode) : []
             let decision = try pending.isEmpty
                 ? StoreError.checking {
-                    try QueueCaller.nextGroup(queue: queue, mode: tube.mode, filled: tube.filled, policy: .standard(for: tube.mode))
+                    try QueueCaller.nextGroup(
+                        queue: queue, mode: tube.mode, filled: tube.filled, policy: .standard(for: tube.mode), heldElsewhere: held)
                 }
                 : CallDecision(
                     called: pending, overtaken: [:], singleTubeWaiting: queue.filter(\.singleTube).count, stillWaiting: queue.count)
@@ -178,5 +185,27 @@ extension Store {
                 station: station, tube: tube, called: called, singleTubeWaiting: decision.singleTubeWaiting,
                 stillWaiting: decision.stillWaiting)
         }
+    }
+
+    /// Households another station holds (rule 2): members in another open
+    /// pooled tube that has room, or called to another station and not yet
+    /// swabbed. The caller leaves them to that station; scanning them here
+    /// would be refused `household_in_other_tube`.
+    static func householdsHeldElsewhere(_ db: Database, round: Int64, site: String, station: String, tube: String) throws -> Set<Int64> {
+        Set(try Int64.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT r.household_id FROM station st
+                JOIN tube t ON t.site_id = st.site_id AND t.station_id = st.id AND t.state = 'open'
+                JOIN sample s ON s.tube_code = t.code JOIN resident r ON r.id = s.resident_id
+                WHERE st.site_id = :site AND st.id <> :station AND t.code <> :tube AND t.round_id = :round AND t.mode <> 'single'
+                  AND s.retest = 0
+                  AND (SELECT count(*) FROM sample s2 WHERE s2.tube_code = t.code) <
+                      CASE t.mode WHEN 'pooled5' THEN 5 WHEN 'pooled10' THEN 10 WHEN 'pooled20' THEN 20 ELSE 1 END
+                UNION
+                SELECT r.household_id FROM ticket k JOIN resident r ON r.id = k.resident_id
+                WHERE k.round_id = :round AND k.site_id = :site AND k.status = 'called' AND k.station_id <> :station
+                  AND NOT r.single_tube
+                """),
+            arguments: ["round": round, "site": site, "tube": tube, "station": station]))
     }
 }

@@ -113,6 +113,9 @@ extension Store {
             try db.cachedStatement(
                 sql: "INSERT INTO sample (round_id, resident_id, tube_code, slot, retest, sampled_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
                 arguments: [roundID, residentID, code, slot, admission == .retest, now])
+            try Self.audit(
+                db, .sampled, by: actor, resident: residentID, tube: code, detail: "slot \(slot)" + (admission == .retest ? ", retest" : ""),
+                now: now)
             try db.cachedStatement(
                 sql: "UPDATE ticket SET status = 'sampled', station_id = ? WHERE round_id = ? AND resident_id = ?").execute(
                 arguments: [tube.station, roundID, residentID])
@@ -147,7 +150,9 @@ extension Store {
             try db.cachedStatement(
                 sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = 'called'").execute(
                 arguments: [row["round_id"], tube.site, tube.station])
-            return try Self.tubeView(db, code: code)
+            let sealed = try Self.tubeView(db, code: code)
+            try Self.enqueueCallback(db, event: .tubeSealed, orderingKey: "tube:\(code)", now: now) { sealed }
+            return sealed
         }
     }
 }

@@ -6,7 +6,14 @@ public enum Timestamp {
     private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
     private static let plain = Date.ISO8601FormatStyle(timeZone: .gmt)
 
-    public static func string(_ date: Date) -> String { date.formatted(style) }
+    /// The time to the nearest millisecond. Foundation's formatter cuts
+    /// the fraction instead of rounding it, and a time read from "….073Z"
+    /// is 0.07299… s: written as it is, every read and write lost a
+    /// millisecond. A fifth of one added makes cutting and rounding agree.
+    public static func string(_ date: Date) -> String {
+        let millis = (date.timeIntervalSince1970 * 1000).rounded()
+        return Date(timeIntervalSince1970: millis / 1000 + 0.0002).formatted(style)
+    }
 
     /// Parses RFC 3339 with or without fractional seconds.
     public static func date(_ text: String) -> Date? {

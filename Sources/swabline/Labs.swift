@@ -23,15 +23,21 @@ struct Labs: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a new secret for a lab; the old one stays valid for the overlap.")
+            abstract: "Print a new secret for a lab; the old one stays valid for the overlap.", aliases: ["rotate-secret"])
 
         @Argument(help: "The lab id.")
         var lab: String
 
-        @Option(help: "Hours the old secret stays valid.")
+        @Option(help: "Hours the old secret stays valid, so the lab can switch without losing a delivery (0 retires it at once).")
         var overlapHours: Double = 24
 
         @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            guard overlapHours >= 0, overlapHours.isFinite else {
+                throw ValidationError("--overlap-hours must be 0 or more (0 retires the old secret at once).")
+            }
+        }
 
         func run() async throws {
             let store = try await store.openStore()

@@ -17,10 +17,35 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env SWABLINE_LOG_LEVEL).")
     var logLevel: String = ProcessInfo.processInfo.environment["SWABLINE_LOG_LEVEL"] ?? "info"
 
+    @Option(help: """
+        Failed sign-ins (unknown, expired or revoked tokens) one client address may have a minute, as many at once, \
+        before 429 (env SWABLINE_FAILED_SIGN_INS_PER_MINUTE).
+        """)
+    var failedSignInsPerMinute: Int = Self.environment("SWABLINE_FAILED_SIGN_INS_PER_MINUTE") ?? AccessLimits.standard.signIns.burst
+
+    @Option(help: "Badly signed lab webhooks one client address may send a minute before 429 (env SWABLINE_BAD_SIGNATURES_PER_MINUTE).")
+    var badSignaturesPerMinute: Int =
+        Self.environment("SWABLINE_BAD_SIGNATURES_PER_MINUTE") ?? AccessLimits.standard.signaturesPerAddress.burst
+
+    @Option(help: """
+        Badly signed webhooks in one lab's name a minute, from any address, before 429 \
+        (env SWABLINE_BAD_SIGNATURES_PER_LAB_PER_MINUTE).
+        """)
+    var badSignaturesPerLabPerMinute: Int =
+        Self.environment("SWABLINE_BAD_SIGNATURES_PER_LAB_PER_MINUTE") ?? AccessLimits.standard.signaturesPerLab.burst
+
     @OptionGroup var store: StoreOptions
+
+    static func environment(_ name: String) -> Int? { ProcessInfo.processInfo.environment[name].flatMap { Int($0) } }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port).") }
+        for (flag, value) in [
+            ("--failed-sign-ins-per-minute", failedSignInsPerMinute), ("--bad-signatures-per-minute", badSignaturesPerMinute),
+            ("--bad-signatures-per-lab-per-minute", badSignaturesPerLabPerMinute),
+        ] where value < 1 {
+            throw ValidationError("\(flag) must be at least 1, not \(value).")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -31,6 +56,9 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.logLevel = Logger.Level(rawValue: logLevel)!
+        configuration.accessLimits = AccessLimits(
+            signIns: RateLimit(perMinute: failedSignInsPerMinute), signaturesPerAddress: RateLimit(perMinute: badSignaturesPerMinute),
+            signaturesPerLab: RateLimit(perMinute: badSignaturesPerLabPerMinute))
         configuration.metrics = bootstrapPrometheus()
         do {
             // Runs until SIGTERM or SIGINT, then shuts down gracefully.

@@ -15,7 +15,20 @@ struct Simulate: AsyncParsableCommand {
               swabline simulate --site sites/华夏里社区
               swabline simulate --site huaxiali --stations 8 --advise
               swabline simulate --district 155
+              swabline simulate --site fangfeiyuan --against http://127.0.0.1:8080
             The same site, options and seed give the same figures and byte-identical files.
+
+            --against replays the same day through the HTTP API of a Swabline server on this
+            machine (loopback only) and checks that the server's coverage, outcomes and retest
+            list equal the simulation's exactly; it exits 0 when they do. The server must serve
+            the same site, in a fresh round, from a database where no earlier replay registered
+            walk-ins. It acts with four credentials, from the options or the environment:
+              SWABLINE_STAFF_TOKEN        swabline tokens create --role staff --site <site>
+              SWABLINE_COURIER_TOKEN      swabline tokens create --role courier
+              SWABLINE_COORDINATOR_TOKEN  swabline tokens create --role coordinator
+              SWABLINE_LAB_SECRET         swabline labs add <the site's lab>
+            The environment keeps tokens out of the process list; the options win when both are given.
+            A replay prints the summary and the comparison, and writes no report folder.
             """)
 
     @Option(help: "The site: its folder (e.g. sites/华夏里社区) or its id (e.g. huaxiali) in --sites.")
@@ -57,6 +70,9 @@ struct Simulate: AsyncParsableCommand {
     @Flag(help: "Also advise the pool size, stations and courier interval, and print the reasoning.")
     var advise = false
 
+    @OptionGroup(title: "Replay against a server")
+    var replay: ReplayOptions
+
     func validate() throws {
         switch (site, district) {
         case (nil, nil): throw ValidationError("Say what to simulate: --site <folder or id>, or --district <communities>.")
@@ -88,6 +104,11 @@ struct Simulate: AsyncParsableCommand {
         if district != nil, advise { throw ValidationError("--advise applies to one site, not to --district.") }
         if !(labs >= 1 && labs <= 1_000) { throw ValidationError("--labs must be between 1 and 1000; got \(labs).") }
         if !(labCapacity > 0 && labCapacity.isFinite) { throw ValidationError("--lab-capacity must be above 0; got \(labCapacity).") }
+        if replay.against != nil {
+            if district != nil { throw ValidationError("--against replays one site's day; give --site, not --district.") }
+            if advise { throw ValidationError("--advise and --against are separate runs: advise first, then replay.") }
+        }
+        try replay.validate()
     }
 
     /// The options as the core's parameters.
@@ -104,6 +125,8 @@ struct Simulate: AsyncParsableCommand {
     func run() async throws {
         if let district {
             try await runDistrict(count: district)
+        } else if let site, replay.against != nil {
+            try await runReplay(try SiteLookup.find(site, sitesPath: sitesPath))
         } else if let site {
             try runSite(try SiteLookup.find(site, sitesPath: sitesPath))
         }

@@ -41,14 +41,17 @@ struct ServerProcess {
     }
 
     /// Starts `swabline serve` on a free loopback port and waits until it
-    /// answers. With `log`, everything it prints goes to that file.
-    static func start(database: String, log: URL? = nil, logLevel: String = "warning") async throws -> ServerProcess {
+    /// answers. With `log`, everything it prints goes to that file;
+    /// `arguments` are added to `serve`'s own.
+    static func start(
+        database: String, log: URL? = nil, logLevel: String = "warning", arguments extra: [String] = []
+    ) async throws -> ServerProcess {
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
             let process = Process()
             process.executableURL = binary
             process.arguments = ["serve", "--port", String(port), "--db", database, "--sites",
-                                 TestServer.repository.appendingPathComponent("sites").path, "--log-level", logLevel]
+                                 TestServer.repository.appendingPathComponent("sites").path, "--log-level", logLevel] + extra
             if let log {
                 FileManager.default.createFile(atPath: log.path, contents: nil)
                 let handle = try FileHandle(forWritingTo: log)
@@ -82,15 +85,11 @@ struct ServerProcess {
 struct CrashTests {
     @Test("check-ins acknowledged before kill -9 are all there after a restart, and the database is intact")
     func killNine() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("crash.sqlite").path
-        let sites = TestServer.repository.appendingPathComponent("sites").path
-        let created = try ServerProcess.run(["tokens", "create", "--role", "staff", "--site", "huaxiali", "--db", database, "--sites", sites])
-        #expect(created.status == 0, "\(created.output)")
-        let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let workspace = try Workspace("crash")
+        let database = workspace.database
+        let token = try workspace.token("staff", site: "huaxiali")
 
-        let server = try await ServerProcess.start(database: database)
+        let server = try await workspace.start()
         let client = Client(port: server.port)
         let codes = (1...3000).map { String(format: "HXL%06d", $0) }
         // Eight clients check people in as fast as they can; the server is

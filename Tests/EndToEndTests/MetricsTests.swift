@@ -5,13 +5,9 @@ import Testing
 struct MetricsTests {
     @Test("/metrics counts requests per route template and the writer's batches, with no codes in labels")
     func exposition() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-metrics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("m.sqlite").path
-        let sites = TestServer.repository.appendingPathComponent("sites").path
-        let staff = try ServerProcess.run(["tokens", "create", "--role", "staff", "--site", "fangfeiyuan", "--db", database, "--sites", sites])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let server = try await ServerProcess.start(database: database)
+        let workspace = try Workspace("metrics")
+        let staff = try workspace.token("staff", site: "fangfeiyuan")
+        let server = try await workspace.start()
         defer { server.kill9() }
         let http = Client(port: server.port)
         for code in ["FFY000005", "FFY000006", "NOBODY"] {
@@ -24,6 +20,9 @@ struct MetricsTests {
         #expect(text.contains(#"http_response_status_code="404""#))
         #expect(text.contains("swabline_writer_batch_size"))
         #expect(text.contains("swabline_writer_commit_seconds_count"))
+        // The callback service publishes the outbox's depth as soon as it starts.
+        #expect(text.contains("swabline_outbox_pending 0"), "\(text.prefix(3000))")
+        #expect(text.contains("swabline_outbox_oldest_pending_seconds 0"))
         #expect(!text.contains("FFY000005") && !text.contains("NOBODY"), "a resident code became a label")
     }
 }

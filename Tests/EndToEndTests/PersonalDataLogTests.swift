@@ -3,24 +3,19 @@ import Testing
 
 @Suite("Rule 8: personal data never reaches a log line")
 struct PersonalDataLogTests {
-    @Test("a round's worth of requests at trace level logs no ID number and no phone number")
+    @Test("a round's worth of requests at trace level, a coordinator's reveal included, logs no ID number and no phone number")
     func logsCarryNoPersonalData() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-log-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("log.sqlite").path
-        let sites = TestServer.repository.appendingPathComponent("sites").path
-        let staff = try ServerProcess.run(["tokens", "create", "--role", "staff", "--site", "fangfeiyuan", "--db", database, "--sites", sites])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let coordinator = try ServerProcess.run(["tokens", "create", "--role", "coordinator", "--db", database, "--sites", sites])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let workspace = try Workspace("log")
+        let staff = try workspace.token("staff", site: "fangfeiyuan")
+        let coordinator = try workspace.token("coordinator")
         // Every ID and phone number of the compound, as the roster holds them.
         let roster = try String(contentsOf: TestServer.repository.appendingPathComponent("sites/芳菲苑/roster.csv"), encoding: .utf8)
         let people = roster.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
         let secrets = people.flatMap { [$0[2], $0[3]] }
         #expect(secrets.count > 100)
 
-        let log = directory.appendingPathComponent("server.log")
-        let server = try await ServerProcess.start(database: database, log: log, logLevel: "trace")
+        let log = workspace.directory.appendingPathComponent("server.log")
+        let server = try await workspace.start(log: log, logLevel: "trace")
         let http = Client(port: server.port)
         let first = people[0]
         for person in people.prefix(12) {
@@ -38,6 +33,15 @@ struct PersonalDataLogTests {
         try await http.send("GET", "/v1/residents/\(first[0])/outcome", token: staff)
         try await http.send("GET", "/v1/residents/\(first[2])/outcome", token: staff)
         try await http.send("GET", "/sites/fangfeiyuan/dashboard", headers: ["Cookie": "swabline_session=\(coordinator)"])
+        // Only a coordinator sees the numbers unmasked, and the reveal is in the audit trail.
+        let refused = try await http.send("POST", "/v1/residents/\(first[0])/reveal", token: staff, json: ["reason": "door-to-door"])
+        #expect(refused.status == 403 && !refused.text.contains(first[2]), "\(refused)")
+        let revealed = try await http.send("POST", "/v1/residents/\(first[0])/reveal", token: coordinator, json: ["reason": "door-to-door"])
+        #expect(revealed.status == 200 && revealed.json["id_number"] as? String == first[2] && revealed.json["phone"] as? String == first[3])
+        let trail = try await http.send("GET", "/v1/audit?resident=\(first[0])", token: coordinator)
+        let actions = (trail.json["entries"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+        #expect(actions == ["checked_in", "revealed"], "\(trail)")
+        #expect(try await http.send("GET", "/v1/audit?resident=\(first[0])", token: staff).status == 403)
         #expect(http.all.contains { $0.status == 409 } && http.all.contains { $0.status == 422 })
         server.kill9()
 

@@ -10,23 +10,18 @@ struct SchemathesisTests {
     /// cannot be said in JSON Schema, so a schema-valid walk-in may rightly get 422.
     @Test("generated requests as staff and as coordinator: no 5xx, every answer as documented", arguments: ["staff", "coordinator"])
     func conformance(role: String) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-st-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("st.sqlite").path
-        let sites = TestServer.repository.appendingPathComponent("sites").path
-        var create = ["tokens", "create", "--role", role, "--db", database, "--sites", sites]
-        if role == "staff" { create += ["--site", "fangfeiyuan"] }
-        let token = try ServerProcess.run(create).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let workspace = try Workspace("st")
+        let token = try workspace.token(role, site: role == "staff" ? "fangfeiyuan" : nil)
         #expect(!token.isEmpty)
         // Known path values, so generated requests reach the domain instead of stopping at 403/404.
-        let config = directory.appendingPathComponent("schemathesis.toml")
+        let config = workspace.directory.appendingPathComponent("schemathesis.toml")
         try """
             [parameters]
             "path.site" = "fangfeiyuan"
             "path.station" = "s1"
             """.write(to: config, atomically: true, encoding: .utf8)
 
-        let server = try await ServerProcess.start(database: database)
+        let server = try await workspace.start()
         defer { server.kill9() }
         let run = try PythonScript.run([
             "-m", "schemathesis.cli", "--config-file", config.path, "run", "http://127.0.0.1:\(server.port)/v1/openapi.json",

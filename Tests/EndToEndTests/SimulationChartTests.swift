@@ -1,5 +1,6 @@
 import Foundation
 import SwablineCore
+import SwablineServer
 import Testing
 
 #if canImport(FoundationXML)

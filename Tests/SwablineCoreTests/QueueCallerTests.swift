@@ -147,6 +147,24 @@ struct QueueCallerTests {
         #expect(QueueCaller.fewestTubesKept(size: 7, room: 5, capacity: 5))
     }
 
+    @Test("a household another station holds is not offered to a pooled tube, nor counted as passed")
+    func heldElsewhere() throws {
+        let queue = [
+            WaitingTicket(ticket: 1, household: 1, lane: .normal, singleTube: false),
+            WaitingTicket(ticket: 2, household: 2, lane: .normal, singleTube: false),
+            WaitingTicket(ticket: 3, household: 2, lane: .normal, singleTube: false),
+        ]
+        let pooled = try QueueCaller.nextGroup(queue: queue, mode: .pooled10, filled: 0, policy: .init(maxOvertake: 5), heldElsewhere: [1])
+        #expect(pooled.called == [2, 3])
+        #expect(pooled.overtaken.isEmpty, "ticket 1 waits for its household's station; nobody passed it here")
+        #expect(pooled.stillWaiting == 1)
+        let free = try QueueCaller.nextGroup(queue: queue, mode: .pooled10, filled: 0, policy: .init(maxOvertake: 5))
+        #expect(free.called == [1, 2, 3])
+        // Rule 2 concerns pooled tubes: a single tube may take anyone.
+        let single = try QueueCaller.nextGroup(queue: queue, mode: .single, filled: 0, policy: .init(maxOvertake: 5), heldElsewhere: [1])
+        #expect(single.called == [1])
+    }
+
     @Test("an empty queue calls nobody")
     func emptyQueue() throws {
         let decision = try QueueCaller.nextGroup(queue: [], mode: .pooled10, filled: 3, policy: .init(maxOvertake: 5))

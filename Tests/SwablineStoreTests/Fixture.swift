@@ -19,10 +19,10 @@ struct Fixture {
             .appendingPathComponent("sites").path
     }
 
-    static func make() async throws -> Fixture {
+    static func make(clock: @escaping @Sendable () -> Date = Date.init) async throws -> Fixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try Store(path: directory.appendingPathComponent("test.sqlite").path)
+        let store = try Store(path: directory.appendingPathComponent("test.sqlite").path, clock: clock)
         let report = SiteDirectory.load(sitesPath)
         precondition(report.problems.isEmpty, "\(report.problems)")
         _ = try await store.importSites(report.sites)

@@ -235,6 +235,31 @@ struct StoreRuleTests {
         for code in ["FFY000007", "FFY000008", "FFY000009"] { _ = try await f.store.addSample(tube: "T5", resident: code, by: f.staff) }
     }
 
+    @Test("rule 2: a household another station holds is called there, never to a second station")
+    func heldByAnotherStation() async throws {
+        let f = try await Fixture.make()
+        let household = try await f.household("1-1-202")  // FFY000006–09
+        for code in [household[0], household[1]] {
+            _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff)
+        }
+        _ = try await f.store.openTube(site: Fixture.site, code: "T1", station: "s1", mode: nil, by: f.staff)
+        _ = try await f.store.openTube(site: Fixture.site, code: "T2", station: "s2", mode: nil, by: f.staff)
+        #expect(try await f.store.callNext(site: Fixture.site, station: "s1", by: f.staff).called.map(\.residentCode) == [household[0], household[1]])
+        // A member comes down late while the others are called to s1: s2 does not get them.
+        _ = try await f.store.checkIn(site: Fixture.site, code: household[2], walkIn: nil, priority: false, by: f.staff)
+        #expect(try await f.store.callNext(site: Fixture.site, station: "s2", by: f.staff).called.isEmpty)
+        _ = try await f.store.addSample(tube: "T1", resident: household[0], by: f.staff)
+        _ = try await f.store.addSample(tube: "T1", resident: household[1], by: f.staff)
+        // Their tube at s1 is open with room: still not s2's, and no refusal comes of it.
+        #expect(try await f.store.callNext(site: Fixture.site, station: "s2", by: f.staff).called.isEmpty)
+        #expect(try await f.store.callNext(site: Fixture.site, station: "s1", by: f.staff).called.map(\.residentCode) == [household[2]])
+        _ = try await f.store.addSample(tube: "T1", resident: household[2], by: f.staff)
+        // Once s1 seals, a last member may go anywhere.
+        _ = try await f.store.sealTube("T1", by: f.staff)
+        _ = try await f.store.checkIn(site: Fixture.site, code: household[3], walkIn: nil, priority: false, by: f.staff)
+        #expect(try await f.store.callNext(site: Fixture.site, station: "s2", by: f.staff).called.map(\.residentCode) == [household[3]])
+    }
+
     @Test("rule 3: a retest is taken once; the person leaves the retest list while it is on its way")
     func retestOnce() async throws {
         let f = try await Fixture.make()

@@ -7,9 +7,11 @@ Starts the real `swabline serve` on a loopback port with a temporary
 database and the shipped sites/, makes tokens and a lab secret with the CLI,
 and drives the pages as people would: the gate volunteer scans codes and
 presses Enter, a station calls, fills and seals a tube, the packer boxes it,
-the courier picks it up and hands it over, the lab posts signed webhooks,
-and the coordinator reads the outcome. The queue board is watched live in a
-second tab. A screenshot of each page goes to Tests/browser/screenshots/.
+the courier picks it up and hands it over, the lab posts signed webhooks
+(one result conflicting), and the coordinator reads the outcome, the
+turnaround charts and the paged missing list, and resolves the anomaly. The
+queue board is watched live in a second tab; the packing table and the
+courier's list refresh by themselves. A screenshot of each page goes to Tests/browser/screenshots/.
 Exits non-zero on the first failure.
 """
 import base64
@@ -148,6 +150,23 @@ class Round:
         assert self.driver.current_url.endswith("/login"), self.driver.current_url
         assert self.driver.get_cookie("swabline_session") is None
 
+    def api(self, token, method, path, body=None):
+        """A call to the JSON API with a bearer token, as another person's device would make it."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            self.base + path, data=data, method=method,
+            headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            assert 200 <= reply.status < 300, reply.status
+            return json.loads(reply.read())
+
+    def live(self, what, condition, seconds=15):
+        """Waits for the page to change by itself, and checks it was not reloaded."""
+        self.driver.execute_script("window.stillTheSamePage = true")
+        reached = WebDriverWait(self.driver, seconds).until(lambda d: condition(d))
+        assert self.driver.execute_script("return window.stillTheSamePage === true"), f"{what}: the page reloaded"
+        return reached
+
     def webhook(self, secret, payload):
         body = json.dumps(payload).encode()
         msg_id, stamp = f"msg_{uuid.uuid4().hex}", str(int(time.time()))
@@ -254,10 +273,21 @@ class Round:
         self.shot("07-packing")
         self.submit("#box-FFY-B01 form.seal-box")
         assert "FFY-B01" in self.text("#sealed-boxes")
+
+        self.step("the packing table refreshes by itself when another desk seals a tube")
+        d.execute_script("window.stillTheSamePage = true")
+        self.api(staff, "POST", f"/v1/sites/{SITE}/checkins", {"resident_code": "FFY000010"})
+        self.api(staff, "POST", f"/v1/sites/{SITE}/tubes", {"tube": "FFY-T0002", "station": "s2"})
+        self.api(staff, "POST", "/v1/tubes/FFY-T0002/samples", {"resident_code": "FFY000010"})
+        self.api(staff, "POST", "/v1/tubes/FFY-T0002/seal")
+        self.live("packing", lambda d: "FFY-T0002" in d.find_element(By.ID, "loose-section").text)
         self.sign_out()
 
         self.step("the courier picks the box up (count, temperature) and hands it over")
         self.sign_in(courier, "/courier")
+        self.find("#box-FFY-B01")
+        self.api(staff, "POST", f"/v1/sites/{SITE}/boxes", {"box": "FFY-B02"})
+        self.live("courier", lambda d: d.find_elements(By.ID, "box-FFY-B02"))
         box = self.find("#box-FFY-B01")
         box.find_element(By.NAME, "tube_count").send_keys("1")
         box.find_element(By.NAME, "temperature_c").send_keys("4.5")
@@ -276,6 +306,9 @@ class Round:
         answer = self.webhook(lab_secret, {"type": "tube.results", "timestamp": "2022-04-05T13:40:00Z", "data": {"results": [
             {"tube": "FFY-T0001", "result": "positive", "tested_at": "2022-04-05T13:35:00Z", "ct": 31.2}]}})
         assert answer["counts"] == {"applied": 1}, answer
+        answer = self.webhook(lab_secret, {"type": "tube.results", "timestamp": "2022-04-05T13:50:00Z", "data": {"results": [
+            {"tube": "FFY-T0001", "result": "negative", "tested_at": "2022-04-05T13:45:00Z", "ct": None}]}})
+        assert answer["counts"] == {"anomaly": 1}, answer
 
         self.step("the coordinator sees the outcome on the dashboard")
         self.sign_in(coordinator, "/dashboard")
@@ -283,13 +316,52 @@ class Round:
         self.shot("09-dashboard", width=1100)
         self.go(f"/sites/{SITE}/dashboard")
         assert self.text("#retest-count") == "6", self.text("#retest-count")
-        assert self.text("#resulted") == "6" and self.text("#sampled") == "6"
+        assert self.text("#resulted") == "6" and self.text("#sampled") == "7", (self.text("#resulted"), self.text("#sampled"))
         assert "周国栋" in self.text("#retests")
+
+        self.step("the site dashboard draws turnaround on the server and lists the conflicting result")
+        assert self.text("#received-count") == "6" and self.text("#resulted-tubes") == "1", self.text("#turnaround")
+        for chart in ["#receipt-chart svg", "#result-chart svg"]:
+            assert self.find(chart).size["width"] > 300, f"{chart} is not drawn"
+        assert len(d.find_elements(By.CSS_SELECTOR, "#receipt-chart svg rect title")) >= 10
+        assert self.text("#anomaly-count") == "1"
+        assert "FFY-T0001" in self.text("#anomalies")
         self.shot("10-site-dashboard", width=1100)
         assert "复检名单" in d.page_source, "the page is not in Chinese by default"
         self.go(f"/sites/{SITE}/dashboard?lang=en")
-        assert "Retest list" in d.page_source
+        assert "Retest list" in d.page_source and "Sampling → lab receipt" in d.page_source
         self.shot("11-site-dashboard-en", width=1100)
+
+        self.step("the coordinator resolves the anomaly with a note")
+        self.go("/dashboard?lang=zh")
+        form = self.find("form.resolve")
+        form.find_element(By.NAME, "note").send_keys("实验室复核：原结果无误，已安排单管复检")
+        self.submit("form.resolve")
+        assert "FFY-T0001" in self.text("#notice") and "coordinator#" in self.text("#notice"), self.text("#notice")
+        assert self.text("#anomaly-count") == "0"
+        self.shot("12-dashboard-resolved", width=1100)
+
+        self.step("华夏里社区's not-yet-sampled list is paged, and each building prints in full")
+        self.go("/sites/huaxiali/dashboard")
+        assert self.text("#missing-page").startswith("第 1 /"), self.text("#missing-page")
+        assert len(d.find_elements(By.CSS_SELECTOR, "#missing tr")) == 201
+        self.find("#missing-next").click()
+        WebDriverWait(d, 10).until(lambda d: d.find_element(By.ID, "missing-page").text.startswith("第 2 /"))
+        self.find("#missing-previous")
+        link = self.find("a.building-list")
+        expected = int(link.find_element(By.XPATH, "../../td[2]").text)
+        link.click()
+        WebDriverWait(d, 10).until(lambda d: "/dashboard/missing?building=" in d.current_url)
+        assert len(d.find_elements(By.CSS_SELECTOR, "#missing tr")) == expected + 1
+        self.shot("13-building-list", width=1100)
+
+        self.step("revoking the coordinator's token signs the page out and clears the cookie")
+        number = next(line.split("\t")[0] for line in self.cli("tokens", "list").splitlines()[1:]
+                      if line.split("\t")[2] == "coordinator")
+        self.cli("tokens", "revoke", number.lstrip("#"))
+        self.go("/dashboard")
+        assert d.current_url.endswith("/login"), d.current_url
+        assert d.get_cookie("swabline_session") is None, "the revoked token's cookie is still there"
 
 
 def main():

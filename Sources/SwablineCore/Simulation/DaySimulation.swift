@@ -28,9 +28,24 @@ public enum DaySimulation {
         deliver(try sample(site, parameters: parameters, seed: seed), parameters: parameters)
     }
 
+    /// The same day (same site, parameters and seed as `run`) as the steps
+    /// to play through the API, and what the server must show afterwards.
+    /// - Throws: `RuleViolation.modeNotAllowed`, as `run`.
+    public static func script(_ site: SimulatedSite, parameters: SimulationParameters = .init(), seed: UInt64) throws(RuleViolation)
+        -> (script: DayScript, report: SimulationReport)
+    {
+        var sampled = try sample(site, parameters: parameters, seed: seed, recording: true)
+        let desks = sampled.day.script ?? []
+        sampled.day.script = nil
+        let trace = deliver(sampled, parameters: parameters)
+        return (DayScript(trace, desks: desks), SimulationReport(trace))
+    }
+
     /// The sampling part: who comes, who is infected, and the desks (which
     /// seal ahead of each courier, so the courier interval matters here too).
-    static func sample(_ site: SimulatedSite, parameters: SimulationParameters, seed: UInt64) throws(RuleViolation) -> SampledDay {
+    static func sample(
+        _ site: SimulatedSite, parameters: SimulationParameters, seed: UInt64, recording: Bool = false
+    ) throws(RuleViolation) -> SampledDay {
         let mode = parameters.poolMode ?? site.definition.poolMode
         guard site.definition.zone.allows(mode) else { throw .modeNotAllowed(mode: mode, zone: site.definition.zone) }
         let stations = parameters.stations ?? site.definition.stations.count
@@ -44,6 +59,7 @@ public enum DaySimulation {
             attackRate: parameters.householdAttackRate, using: &infections)
         var day = SamplingDay(
             attendance: attendance, pooledMode: mode, stations: stations, opens: site.opens, parameters: parameters, rng: desks)
+        if recording { day.script = [] }
         day.play()
         return SampledDay(
             site: site, seed: seed, stations: stations, mode: mode, attendance: attendance, infected: infected, day: day,

@@ -13,7 +13,7 @@ extension SamplingDay {
         for h in Set(members.map { people[Int($0)].household }) where h != resident.household { owed += Int(pendingPooled[Int(h)]) }
         let others = Int(pendingPooled[household]) - (resident.singleTube ? 0 : 1)
         return SampleRequest(
-            tube: .init(code: tube.code, mode: tube.mode, state: .open, filled: members.count), resident: "R\(person)",
+            tube: .init(code: "open-\(tube.serial)", mode: tube.mode, state: .open, filled: members.count), resident: "R\(person)",
             singleTube: resident.singleTube, outcome: nil, latestSampleTube: tubeOf[Int(person)] < 0 ? nil : code(tubeOf[Int(person)]),
             latestSampleDecided: false, householdWaiting: others + 1, householdInThisTube: inThisTube,
             householdOpenTubeElsewhere: elsewhere.map(code), placesOwed: owed)

@@ -36,12 +36,15 @@ extension SamplingDay {
         let filled = tube.index.map { tubes[Int($0)].members.count } ?? 0
         let decision: CallDecision
         do {
-            decision = try QueueCaller.nextGroup(queue: waiting, mode: tube.mode, filled: filled, policy: .standard(for: tube.mode))
+            decision = try QueueCaller.nextGroup(
+                queue: waiting, mode: tube.mode, filled: filled, policy: .standard(for: tube.mode),
+                heldElsewhere: tube.mode.isPooled ? householdsHeld(besides: s) : [])
         } catch {
             // seal_tube_first: the head does not fit the room left. A fresh tube always takes the head,
             // so when another desk is free the household goes there and this tube waits for a smaller
             // one; unless the household already has members in this tube, which bars every other tube.
             precondition(filled > 0, "a fresh tube refused the head of the queue: \(error)")
+            record(.callRefused(station: s, tube: tube.serial, code: error.code), at: now)
             if hasFreeDesk(besides: s), !headHasMembers(in: tube) {
                 waitForSmallerGroups(s, now: now)
             } else {
@@ -75,6 +78,9 @@ extension SamplingDay {
         // Step up in the order called.
         let position = Dictionary(uniqueKeysWithValues: decision.called.enumerated().map { ($1, $0) })
         stations[s].called = group.sorted { position[$0.ticket]! < position[$1.ticket]! }
+        record(
+            .call(station: s, tube: tube.serial, mode: tube.mode, called: stations[s].called.map { personOfTicket[Int($0.ticket)] }),
+            at: now)
         schedule(s, at: now)
     }
 
@@ -85,6 +91,7 @@ extension SamplingDay {
         do {
             _ = try SampleAdmission.decide(request)
         } catch {
+            record(.sample(tube: stations[s].tube!.serial, person: person, refused: error.code), at: now)
             refusals[error.code, default: 0] += 1
             var pause = parameters.refusalTime
             switch error {
@@ -114,8 +121,10 @@ extension SamplingDay {
         let index = stations[s].tube!.index ?? Int32(tubes.count)
         if stations[s].tube!.index == nil {
             stations[s].tube!.index = index
-            tubes.append(Tube(mode: stations[s].tube!.mode, station: s, openedAt: stations[s].tube!.openedAt))
+            tubes.append(
+                Tube(mode: stations[s].tube!.mode, station: s, serial: stations[s].tube!.serial, openedAt: stations[s].tube!.openedAt))
         }
+        record(.sample(tube: stations[s].tube!.serial, person: person, refused: nil), at: now)
         tubes[Int(index)].members.append(person)
         tubeOf[Int(person)] = index
         sampledAt[Int(person)] = now
@@ -130,7 +139,7 @@ extension SamplingDay {
 
     mutating func openTube(_ s: Int, now: Double) -> OpenTube {
         tubesOpened += 1
-        return OpenTube(mode: modeToOpen(), code: "open-\(tubesOpened)", index: nil, openedAt: now)
+        return OpenTube(mode: modeToOpen(), serial: tubesOpened, index: nil, openedAt: now)
     }
 
     /// Whether the household at the head of a pooled call has members in `tube`.
@@ -138,6 +147,22 @@ extension SamplingDay {
         let head = waiting.first { $0.lane == .priority && !$0.singleTube } ?? waiting.first { !$0.singleTube }
         guard let head, let index = tube.index else { return false }
         return tubes[Int(index)].members.contains { Int64(people[Int($0)].household) == head.household }
+    }
+
+    /// Households another desk holds, as the store finds them for a call:
+    /// members in its open pooled tube with room, or called to it.
+    func householdsHeld(besides s: Int) -> Set<Int64> {
+        var held: Set<Int64> = []
+        for other in stations.indices where other != s {
+            if let index = stations[other].tube?.index {
+                let tube = tubes[Int(index)]
+                if tube.mode.isPooled, tube.members.count < tube.mode.capacity {
+                    for person in tube.members { held.insert(Int64(people[Int(person)].household)) }
+                }
+            }
+            for entry in stations[other].called where !entry.singleTube { held.insert(entry.household) }
+        }
+        return held
     }
 
     /// Whether another desk has no tube in use and nobody called: it will
@@ -168,6 +193,7 @@ extension SamplingDay {
             let full = tubes[Int(index)].members.count == tubes[Int(index)].mode.capacity
             tubes[Int(index)].sealedBecause = full ? .full : reason
             sealOrder.append(index)
+            record(.sealTube(tube: tubes[Int(index)].serial), at: now)
         }
         stations[s].tube = nil
         for entry in stations[s].called { enqueue(entry) }

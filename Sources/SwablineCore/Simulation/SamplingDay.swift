@@ -21,6 +21,8 @@ struct SamplingDay: Sendable {
     struct Tube: Sendable, Equatable {
         var mode: TubeMode
         var station: Int
+        /// The desk's tube number (`OpenTube.serial`), which names it in a `DayScript`.
+        var serial: Int
         var members: [Int32] = []
         var openedAt: Double
         var sealedAt: Double?
@@ -32,7 +34,8 @@ struct SamplingDay: Sendable {
     /// scanned in, so a tube nobody could use is never counted.
     struct OpenTube: Sendable {
         var mode: TubeMode
-        var code: String
+        /// Tubes are numbered 1, 2, … in the order desks take them up.
+        var serial: Int
         var index: Int32?
         var openedAt: Double
     }
@@ -91,6 +94,9 @@ struct SamplingDay: Sendable {
     var nextArrival = 0
     var tubesOpened = 0
     var rng: SeededGenerator
+    /// What the desks did, step by step, for a `DayScript`; nil (the
+    /// default) records nothing, so plain runs stay lean.
+    var script: [DayScript.Timed]?
 
     init(
         attendance: Attendance, pooledMode: TubeMode, stations: Int, opens: Double, parameters: SimulationParameters,
@@ -167,6 +173,7 @@ struct SamplingDay: Sendable {
             let ticket = Int64(personOfTicket.count)
             personOfTicket.append(person)
             checkedInAt[Int(person)] = now
+            record(.checkIn(person: person), at: now)
             if !resident.singleTube { pendingPooled[Int(resident.household)] += 1 }
             enqueue(
                 WaitingTicket(
@@ -190,6 +197,10 @@ struct SamplingDay: Sendable {
         }
         waiting.insert(entry, at: low)
         if entry.singleTube { singleWaiting += 1 }
+    }
+
+    mutating func record(_ step: DayScript.Step, at time: Double) {
+        script?.append(DayScript.Timed(time: time, step: step))
     }
 
     mutating func schedule(_ s: Int, at time: Double) {

@@ -9,6 +9,7 @@ import SwablineStore
 struct LabWebhookController {
     let store: Store
     let clock: @Sendable () -> Date
+    let access: AccessGuard
     /// The most results one delivery may carry.
     static let maxResults = 10_000
 
@@ -51,6 +52,10 @@ struct LabWebhookController {
                 id: request.headers[HTTPField.Name("webhook-id")!], timestamp: request.headers[HTTPField.Name("webhook-timestamp")!],
                 signature: request.headers[HTTPField.Name("webhook-signature")!], body: body, secrets: secrets, now: clock())
         } catch {
+            // Counted per address, and per lab when the lab is one Swabline knows (an unknown lab has no secrets).
+            if let tooMany = access.signatureFailed(reason: error.code, address: context.clientAddress, lab: secrets.isEmpty ? nil : lab) {
+                throw tooMany
+            }
             context.logger.warning("refused lab webhook", metadata: ["lab": "\(lab)", "reason": "\(error.code)"])
             throw Problem(.unauthorized, code: error.code, detail: error.message)
         }

@@ -24,6 +24,9 @@ struct MetricsController {
 /// (swift-metrics allows one bootstrap), so `serve` calls it, not tests.
 public func bootstrapPrometheus() -> PrometheusCollectorRegistry {
     let registry = PrometheusCollectorRegistry()
-    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    var factory = PrometheusMetricsFactory(registry: registry)
+    // Sample age at the lab, in seconds: the buckets that matter are around the four-hour limit.
+    factory.valueHistogramBuckets["swabline_sample_age_at_lab_seconds"] = [1_800, 3_600, 7_200, 10_800, 12_600, 14_400, 18_000, 21_600, 28_800]
+    MetricsSystem.bootstrap(factory)
     return registry
 }

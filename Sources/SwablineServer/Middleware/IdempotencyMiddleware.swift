@@ -34,7 +34,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         guard request.method == .post, let key = request.headers[.idempotencyKey] else {
             return try await next(request, context)
         }
-        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+        guard Self.isValidKey(key) else {
             throw Problem(.badRequest, code: "invalid_idempotency_key",
                 detail: "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces (a UUID is a good key).")
         }
@@ -76,6 +76,12 @@ struct IdempotencyMiddleware: RouterMiddleware {
         try await store.rememberAnswer(scope: scope, key: key, answer)
         response.body = .init(byteBuffer: collector.buffer)
         return response
+    }
+
+    /// 1 to 255 printable ASCII characters without spaces: safe to store,
+    /// to log, and to join with the caller's scope by a line break.
+    static func isValidKey(_ key: String) -> Bool {
+        (1...255).contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
     static func replay(_ first: RememberedAnswer, fingerprint: String) throws -> Response {

@@ -12,7 +12,7 @@ struct CourierPage {
 
     /// Past this age a box is flagged; at 4 hours it is late.
     static let warnAfter: TimeInterval = 3 * 3600
-    static let lateAfter: TimeInterval = 4 * 3600
+    static let lateAfter: TimeInterval = Turnaround.receiptLimit
 
     var endpoints: RouteCollection<AppContext> {
         let routes = RouteCollection(context: AppContext.self)

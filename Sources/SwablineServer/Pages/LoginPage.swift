@@ -5,6 +5,7 @@ import SwablineStore
 /// Sign-in with a bearer token (printed by `swabline tokens create`), and sign-out.
 struct LoginPage {
     let store: Store
+    let access: AccessGuard
 
     var endpoints: RouteCollection<AppContext> {
         let routes = RouteCollection(context: AppContext.self)
@@ -23,12 +24,19 @@ struct LoginPage {
     @Sendable func signIn(_ request: Request, context: AppContext) async throws -> Response {
         let form = try await PageForm.read(request)
         let token = form["token"]
-        guard !token.isEmpty, token.utf8.count <= 200, token.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != ";" && $0 != "," }),
-            let actor = try await store.actor(forToken: token)
-        else {
+        let check: TokenCheck =
+            if !token.isEmpty, token.utf8.count <= 200, token.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != ";" && $0 != "," }) {
+                try await store.checkToken(token)
+            } else { .unknown }
+        guard case let .valid(actor) = check else {
             let page = PageEnvironment(request: request, actor: nil)
+            if let tooMany = access.signInFailed(via: .login, reason: check.failure ?? "unknown_token", address: context.clientAddress) {
+                var response = page.render("login", title: page.language("sign_in"), problem: tooMany)
+                response.headers.append(contentsOf: tooMany.headers)
+                return response
+            }
             return page.render("login", title: page.language("sign_in"), problem: Problem(.unauthorized, code: "unauthorized",
-                detail: "This token is unknown or revoked; make one with `swabline tokens create`."))
+                detail: "This token is unknown, expired or revoked; make one with `swabline tokens create`."))
         }
         var response = PageRenderer.redirect(PageSession.home(of: actor))
         response.setCookie(PageSession.signIn(token))

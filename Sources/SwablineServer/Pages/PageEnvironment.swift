@@ -57,7 +57,10 @@ struct PageEnvironment {
     /// store's own sentence, and the stable code.
     func describe(_ problem: Problem) -> [String: Any] {
         let title = t["error_\(problem.code)"] ?? problem.status.reasonPhrase
-        return ["title": title, "detail": problem.detail, "code": problem.code, "status": Int(problem.status.code)]
+        var values: [String: Any] = ["title": title, "detail": problem.detail, "code": problem.code, "status": Int(problem.status.code)]
+        // Chinese pages say it in Chinese too; the store's sentence stays, as the API sends it.
+        if language == .zh, let line = PageText.chineseDetails[problem.code] { values["detail_zh"] = line }
+        return values
     }
 
     func render(_ template: String, title: String, _ page: [String: Any] = [:], problem: Problem? = nil) -> Response {

@@ -49,11 +49,27 @@ extension AppContext {
 struct PageSessionMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let store: Store
+    let access: AccessGuard
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
+        // A cookie whose token is unknown, expired or revoked is a failed sign-in: counted, limited,
+        // and cleared, so the browser stops sending it.
+        var staleCookie = false
         if let token = request.cookies[PageSession.cookie]?.value, !token.isEmpty {
-            context.actor = try await store.actor(forToken: token)
+            let check = try await store.checkToken(token)
+            if case let .valid(actor) = check {
+                context.actor = actor
+            } else {
+                staleCookie = true
+                let reason = check.failure ?? "unknown_token"
+                if let tooMany = access.signInFailed(via: .session, reason: reason, address: context.clientAddress) {
+                    var response = PageEnvironment(request: request, actor: nil).errorPage(tooMany)
+                    response.headers.append(contentsOf: tooMany.headers)
+                    response.setCookie(PageSession.signOut())
+                    return response
+                }
+            }
         }
         let page = PageEnvironment(request: request, actor: context.actor)
         if request.method == .post, !Self.sameOrigin(request) {
@@ -67,6 +83,9 @@ struct PageSessionMiddleware: RouterMiddleware {
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             response = page.errorPage(problem)
+        }
+        if staleCookie, !response.headers[values: .setCookie].contains(where: { $0.hasPrefix("\(PageSession.cookie)=") }) {
+            response.setCookie(PageSession.signOut())
         }
         if let chosen = PageLanguage.chosen(request) {
             response.setCookie(Cookie(name: PageLanguage.cookie, value: chosen.rawValue, path: "/", httpOnly: true, sameSite: .lax))

@@ -111,6 +111,38 @@ enum PageText {
         ("lane_priority", "优先", "priority"),
         ("lane_normal", "普通", "normal"),
         ("warning", "注意", "Warning"),
+        ("turnaround", "周转时间", "Turnaround"),
+        ("to_receipt_title", "采样 → 实验室接收（每份样本）", "Sampling → lab receipt (per sample)"),
+        ("to_result_title", "实验室接收 → 出结果（每管）", "Lab receipt → result (per tube)"),
+        ("time_since_swab", "采样后时长（时:分，每30分钟一档）", "time since the swab (h:mm, 30-minute bins)"),
+        ("time_since_receipt", "接收后时长（时:分，每30分钟一档）", "time since receipt (h:mm, 30-minute bins)"),
+        ("samples_axis", "样本数", "samples"),
+        ("tubes_axis", "管数", "tubes"),
+        ("received_samples", "实验室已接收样本", "Samples received by a lab"),
+        ("median", "中位数", "Median"),
+        ("receipt_median", "送达中位数", "Median to receipt"),
+        ("over_4h", "接收时已超4小时", "Over 4 h at receipt"),
+        ("limit_4h", "4小时", "4 h"),
+        ("awaiting_receipt", "待实验室接收（份）", "Awaiting lab receipt (samples)"),
+        ("resulted_tubes", "已出结果（管）", "Tubes resulted"),
+        ("awaiting_result", "待出结果（管）", "Awaiting result (tubes)"),
+        ("anomalies", "待处理异常", "Anomalies to resolve"),
+        ("anomaly_hint", "实验室对同一管发来与已记录结果不一致的结果。已记录的结果不变；请核实并写明处理情况（如已安排复检）。",
+         "A lab posted a result for a tube that conflicts with the recorded one. The recorded result stands; check, and note what was done (a retest arranged, say)."),
+        ("recorded_result", "已记录结果", "Recorded result"),
+        ("posted_result", "新发来的结果", "Posted result"),
+        ("lab", "检测机构", "Lab"),
+        ("when", "时间", "When"),
+        ("note", "处理说明", "Note"),
+        ("resolve", "标记已处理", "Resolve"),
+        ("resolved", "异常已处理", "Anomaly resolved"),
+        ("result_negative", "阴性", "negative"),
+        ("result_positive", "阳性", "positive"),
+        ("result_invalid", "无效", "invalid"),
+        ("print_list", "本楼栋完整名单", "Full list to print"),
+        ("page_of", "第 {n} / {m} 页", "Page {n} of {m}"),
+        ("previous_page", "上一页", "Previous"),
+        ("next_page", "下一页", "Next"),
         ("error_unauthorized", "令牌无效或已撤销", "Unknown or revoked token"),
         ("error_forbidden", "无权操作", "Not allowed"),
         ("error_cross_origin", "来自其他网站的提交已拒绝", "A form from another site was refused"),
@@ -137,6 +169,6 @@ enum PageText {
         ("error_not_found", "页面不存在", "No such page"),
     ]
 
-    static let zh: [String: String] = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.zh) })
-    static let en: [String: String] = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.en) })
+    static let zh: [String: String] = Dictionary((entries + errorTitles).map { ($0.key, $0.zh) }) { first, _ in first }
+    static let en: [String: String] = Dictionary((entries + errorTitles).map { ($0.key, $0.en) }) { first, _ in first }
 }

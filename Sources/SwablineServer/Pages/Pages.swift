@@ -7,14 +7,14 @@ extension Router where Context == AppContext {
     /// Resources/templates. They sit beside the API (which stays under
     /// `/v1`), sign in with a cookie instead of a bearer header, and write
     /// through the same store methods the API uses.
-    func addPages(store: Store, clock: @escaping @Sendable () -> Date) {
+    func addPages(store: Store, clock: @escaping @Sendable () -> Date, access: AccessGuard) {
         get("pages.js") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=300"],
                 body: .init(byteBuffer: ByteBuffer(bytes: PageRenderer.script)))
         }
-        let pages = group().add(middleware: PageSessionMiddleware(store: store))
-        pages.addRoutes(LoginPage(store: store).endpoints)
+        let pages = group().add(middleware: PageSessionMiddleware(store: store, access: access))
+        pages.addRoutes(LoginPage(store: store, access: access).endpoints)
         pages.addRoutes(GatePage(store: store).endpoints)
         pages.addRoutes(StationPage(store: store).endpoints)
         pages.addRoutes(PackingPage(store: store).endpoints)

@@ -1,5 +1,6 @@
 // Swabline pages: the only script. Keeps a scanner field focused, prints,
-// and keeps the queue board live over Server-Sent Events.
+// keeps the queue board live over Server-Sent Events, and refreshes the
+// packing table and the courier's boxes.
 (function () {
   var keep = document.querySelector('[data-keep-focus]');
   if (keep) {
@@ -29,5 +30,31 @@
       document.getElementById('waiting').textContent = state.waiting;
       board.setAttribute('data-updated', String(Date.now()));
     });
+  }
+  // Packing table and courier: regions marked data-live are fetched again
+  // every data-refresh seconds and swapped when they changed, unless someone
+  // is typing in them. A session that ended shows the sign-in page.
+  var refresh = document.querySelector('[data-refresh]');
+  if (refresh && window.fetch && window.DOMParser) {
+    var busy = function (el) {
+      var a = document.activeElement;
+      if (a && a !== document.body && el.contains(a) && a.tagName === 'INPUT') return true;
+      return Array.prototype.some.call(el.querySelectorAll('input:not([type=hidden])'), function (i) { return i.value !== ''; });
+    };
+    setInterval(function () {
+      if (document.hidden) return;
+      fetch(location.pathname + location.search, { credentials: 'same-origin', cache: 'no-store' }).then(function (reply) {
+        if (reply.redirected) { location.href = reply.url; return null; }
+        return reply.ok ? reply.text() : null;
+      }).then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, 'text/html');
+        document.querySelectorAll('[data-live]').forEach(function (el) {
+          var next = fresh.getElementById(el.id);
+          if (next && next.innerHTML !== el.innerHTML && !busy(el)) el.innerHTML = next.innerHTML;
+        });
+        refresh.setAttribute('data-updated', String(Date.now()));
+      }).catch(function () {});
+    }, (Number(refresh.getAttribute('data-refresh')) || 5) * 1000);
   }
 })();

@@ -1,5 +1,6 @@
 import Foundation
 import SwablineCore
+import SwablineServer
 
 /// The raw series of a simulated day as CSV, one row per step (or per
 /// courier run). Numbers are written the same way on every run, so two

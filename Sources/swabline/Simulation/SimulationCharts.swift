@@ -1,4 +1,5 @@
 import SwablineCore
+import SwablineServer
 
 /// The charts of a simulated day, each a standalone SVG: the queue, the
 /// waits per station, and what each courier run took to the lab.

@@ -2,19 +2,30 @@ import Foundation
 
 /// One axis of a chart: its range, its ticks already labelled, and its title.
 /// Ticks are chosen here, not by the drawing, so a test can see them.
-struct ChartAxis: Sendable, Hashable {
-    struct Tick: Sendable, Hashable {
-        var value: Double
-        var label: String
+package struct ChartAxis: Sendable, Hashable {
+    package struct Tick: Sendable, Hashable {
+        package var value: Double
+        package var label: String
+
+        package init(value: Double, label: String) {
+            self.value = value
+            self.label = label
+        }
     }
 
-    var title: String
-    var range: ClosedRange<Double>
-    var ticks: [Tick]
+    package var title: String
+    package var range: ClosedRange<Double>
+    package var ticks: [Tick]
+
+    package init(title: String, range: ClosedRange<Double>, ticks: [Tick]) {
+        self.title = title
+        self.range = range
+        self.ticks = ticks
+    }
 
     /// From 0 up to a round number at or above `maximum`, with 4–6 ticks at
     /// 1, 2 or 5 × 10ⁿ steps; `counting` keeps steps whole (people, tubes).
-    static func linear(_ title: String, upTo maximum: Double, counting: Bool = false) -> ChartAxis {
+    package static func linear(_ title: String, upTo maximum: Double, counting: Bool = false) -> ChartAxis {
         let top = maximum > 0 && maximum.isFinite ? maximum : 1
         let step = counting ? max(1, niceStep(top / 5)) : niceStep(top / 5)
         let count = Int((top / step - 1e-9).rounded(.up))
@@ -29,7 +40,7 @@ struct ChartAxis: Sendable, Hashable {
 
     /// Seconds since the day's start, ticked on whole hours (every second or
     /// fourth hour on long spans) and labelled as clock times.
-    static func clock(_ title: String, from start: Double, to end: Double) -> ChartAxis {
+    package static func clock(_ title: String, from start: Double, to end: Double) -> ChartAxis {
         let first = (start / 3_600).rounded(.down) * 3_600
         let last = max(first + 3_600, (end / 3_600).rounded(.up) * 3_600)
         let hours = (last - first) / 3_600
@@ -39,18 +50,18 @@ struct ChartAxis: Sendable, Hashable {
     }
 
     /// "07:00", "01:00+1" past midnight: short enough for a tick.
-    static func clockLabel(_ seconds: Double) -> String {
+    package static func clockLabel(_ seconds: Double) -> String {
         let total = Int(seconds.rounded(.down))
         let day = total / 86_400, minutes = total % 86_400 / 60
         let text = (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
         return day > 0 ? text + "+\(day)" : text
     }
 
-    static func plain(_ value: Double) -> String {
+    package static func plain(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
-    static func niceStep(_ rough: Double) -> Double {
+    package static func niceStep(_ rough: Double) -> Double {
         guard rough > 0, rough.isFinite else { return 1 }
         var magnitude = 1.0
         while magnitude * 10 <= rough { magnitude *= 10 }

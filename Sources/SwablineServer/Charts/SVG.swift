@@ -1,34 +1,42 @@
-import SwablineServer
-
 /// The pieces every chart shares: the frame, axes and legend (text escaping
-/// and coordinates are `SVGText`, shared with the pages).
-/// Plain strings, so a chart is a pure function of its data.
-enum SVG {
+/// and coordinates are `SVGText`). Plain strings, so a chart is a pure
+/// function of its data. `package`: the pages draw with it on the server,
+/// and `swabline simulate` writes its report with it.
+package enum SVG {
     /// Ten colours that stay apart from each other (Tableau 10).
-    static let palette = [
+    package static let palette = [
         "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
     ]
 
     /// The plotting area inside a chart of `width` × `height`, after the
     /// title, the legend rows and the axis labels.
-    struct Frame: Sendable {
-        var width: Double
-        var height: Double
-        var left: Double = 64
-        var right: Double = 20
-        var top: Double
-        var bottom: Double = 52
+    package struct Frame: Sendable {
+        package var width: Double
+        package var height: Double
+        package var left: Double
+        package var right: Double
+        package var top: Double
+        package var bottom: Double
 
-        var plotWidth: Double { width - left - right }
-        var plotHeight: Double { height - top - bottom }
+        package init(width: Double, height: Double, left: Double = 64, right: Double = 20, top: Double, bottom: Double = 52) {
+            self.width = width
+            self.height = height
+            self.left = left
+            self.right = right
+            self.top = top
+            self.bottom = bottom
+        }
 
-        func x(_ value: Double, _ axis: ChartAxis) -> Double {
+        package var plotWidth: Double { width - left - right }
+        package var plotHeight: Double { height - top - bottom }
+
+        package func x(_ value: Double, _ axis: ChartAxis) -> Double {
             let span = axis.range.upperBound - axis.range.lowerBound
             let share = span > 0 ? (value - axis.range.lowerBound) / span : 0
             return left + min(1, max(0, share)) * plotWidth
         }
 
-        func y(_ value: Double, _ axis: ChartAxis) -> Double {
+        package func y(_ value: Double, _ axis: ChartAxis) -> Double {
             let span = axis.range.upperBound - axis.range.lowerBound
             let share = span > 0 ? (value - axis.range.lowerBound) / span : 0
             return top + plotHeight - min(1, max(0, share)) * plotHeight
@@ -36,16 +44,16 @@ enum SVG {
     }
 
     /// Legend rows needed for `names` across `width` (none for one series).
-    static func legendRows(_ names: [String], width: Double) -> Int {
+    package static func legendRows(_ names: [String], width: Double) -> Int {
         names.count <= 1 ? 0 : (names.count + legendPerRow(names, width) - 1) / legendPerRow(names, width)
     }
 
     /// Room for the longest name at about 7 px a character.
-    static func legendItemWidth(_ names: [String]) -> Double { max(64, Double(names.map(\.count).max() ?? 0) * 7 + 30) }
+    package static func legendItemWidth(_ names: [String]) -> Double { max(64, Double(names.map(\.count).max() ?? 0) * 7 + 30) }
 
-    static func legendPerRow(_ names: [String], _ width: Double) -> Int { max(1, Int((width - 84) / legendItemWidth(names))) }
+    package static func legendPerRow(_ names: [String], _ width: Double) -> Int { max(1, Int((width - 84) / legendItemWidth(names))) }
 
-    static func open(width: Double, height: Double, title: String, description: String) -> String {
+    package static func open(width: Double, height: Double, title: String, description: String) -> String {
         """
         <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(SVGText.number(width)) \(SVGText.number(height))" width="\(SVGText.number(width))" height="\(SVGText.number(height))" font-family="sans-serif" font-size="12" role="img">
         <title>\(SVGText.escape(title))</title>
@@ -56,7 +64,7 @@ enum SVG {
         """
     }
 
-    static func legend(_ names: [String], frame: Frame) -> String {
+    package static func legend(_ names: [String], frame: Frame) -> String {
         guard names.count > 1 else { return "" }
         let perRow = legendPerRow(names, frame.width), item = legendItemWidth(names)
         var out = ""
@@ -71,7 +79,7 @@ enum SVG {
 
     /// Grid lines, tick labels and axis titles; `xTicks` false leaves the
     /// x labels to the caller (bar charts label their bars).
-    static func axes(x: ChartAxis, y: ChartAxis, frame: Frame, xTicks: Bool = true) -> String {
+    package static func axes(x: ChartAxis, y: ChartAxis, frame: Frame, xTicks: Bool = true) -> String {
         var out = "<g stroke=\"#dddddd\" stroke-width=\"1\">\n"
         for tick in y.ticks {
             let py = SVGText.number(frame.y(tick.value, y))

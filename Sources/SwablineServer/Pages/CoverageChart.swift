@@ -3,7 +3,7 @@ import SwablineCore
 /// A small horizontal bar chart of coverage, drawn on the server as inline
 /// SVG: one group per row (a site or a building), three bars each —
 /// checked in, sampled, resulted — against the people expected.
-enum BarChart {
+enum CoverageChart {
     static let colors = ["#1f3a93", "#000000", "#0b6e2e"]
 
     static func svg(_ rows: [(label: String, counts: CoverageCounts)], legend: [String]) -> String {

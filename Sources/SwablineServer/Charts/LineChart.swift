@@ -1,28 +1,46 @@
-import SwablineServer
 /// A line chart drawn as a standalone SVG document: one line per series,
 /// a legend when there are several, grid, ticks and axis titles. A missing
 /// value (nil) breaks its line instead of drawing it down to zero.
-struct LineChart: Sendable, Hashable {
-    struct Series: Sendable, Hashable {
-        var name: String
-        var points: [Point]
+package struct LineChart: Sendable, Hashable {
+    package struct Series: Sendable, Hashable {
+        package var name: String
+        package var points: [Point]
+
+        package init(name: String, points: [Point]) {
+            self.name = name
+            self.points = points
+        }
     }
 
-    struct Point: Sendable, Hashable {
-        var x: Double
-        var y: Double?
+    package struct Point: Sendable, Hashable {
+        package var x: Double
+        package var y: Double?
+
+        package init(x: Double, y: Double?) {
+            self.x = x
+            self.y = y
+        }
     }
 
-    var title: String
-    var x: ChartAxis
-    var y: ChartAxis
-    var series: [Series]
-    var width: Double = 760
-    var height: Double = 340
+    package var title: String
+    package var x: ChartAxis
+    package var y: ChartAxis
+    package var series: [Series]
+    package var width: Double
+    package var height: Double
+
+    package init(title: String, x: ChartAxis, y: ChartAxis, series: [Series], width: Double = 760, height: Double = 340) {
+        self.title = title
+        self.x = x
+        self.y = y
+        self.series = series
+        self.width = width
+        self.height = height
+    }
 
     /// The chart as an SVG document (no XML declaration, so it can also be
     /// put inline in HTML).
-    var svg: String {
+    package var svg: String {
         let rows = SVG.legendRows(series.map(\.name), width: width)
         let frame = SVG.Frame(width: width, height: height + Double(rows) * 18, top: 40 + Double(rows) * 18)
         let description = series.map { "\($0.name): \($0.points.count) points" }.joined(separator: "; ")

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import SwablineCore
+import SwablineStore
+
+/// The dashboard's anomalies: conflicting lab results still to resolve, and
+/// the coordinator's resolve form (the same store method as
+/// `POST /v1/anomalies/{anomaly}/resolve`).
+extension DashboardPage {
+    /// The open anomalies of one site (or every site), as the templates show them.
+    func anomalies(site: String?, _ actor: Actor, _ page: PageEnvironment, sites: [String: SiteSummary]) async throws -> [String: Any] {
+        let open = try await store.anomalies(site: site, filter: .open, by: actor)
+        let canResolve = if case .coordinator = actor { true } else { false }
+        return [
+            "anomalies": open.map { anomaly in
+                [
+                    "id": anomaly.id, "tube": anomaly.tube, "site": sites[anomaly.site]?.name ?? anomaly.site, "lab": anomaly.lab,
+                    "recorded": page.language("result_\(anomaly.recordedResult.rawValue)"),
+                    "posted": page.language("result_\(anomaly.postedResult.rawValue)"),
+                    "at": Self.localTime(anomaly.at, timeZone: sites[anomaly.site]?.timeZone), "can_resolve": canResolve,
+                ] as [String: Any]
+            },
+            "anomaly_count": open.count, "has_anomalies": !open.isEmpty,
+        ]
+    }
+
+    /// Reads the resolve form and resolves; a refusal comes back as the problem to show.
+    func resolve(_ request: Request, _ actor: Actor, _ page: PageEnvironment) async throws -> (notice: String?, problem: Problem?) {
+        let form = try await PageForm.read(request)
+        do {
+            guard form["action"] == "resolve" else { throw Problem.invalidField("action", "must be resolve") }
+            guard let id = Int64(form["anomaly"]), id > 0 else {
+                throw Problem.invalidField("anomaly", "must be a positive whole number (the anomaly's id)")
+            }
+            let anomaly = try await store.resolveAnomaly(id: id, note: form["note"], by: actor)
+            return ("\(page.language("resolved")): #\(anomaly.id) · \(anomaly.tube) · \(anomaly.resolvedBy ?? "")", nil)
+        } catch {
+            guard let problem = Problem.from(error) else { throw error }
+            return (nil, problem)
+        }
+    }
+
+    /// "04-05 13:40" in the site's time zone (pages show the site's local time).
+    static func localTime(_ text: String, timeZone: String?) -> String {
+        guard let date = Timestamp.date(text), let zone = timeZone.flatMap(TimeZone.init(identifier:)) else { return text }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.month, .day, .hour, .minute], from: date)
+        func two(_ n: Int?) -> String { (n ?? 0) < 10 ? "0\(n ?? 0)" : "\(n ?? 0)" }
+        return "\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
+    }
+}

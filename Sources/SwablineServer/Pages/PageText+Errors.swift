@@ -1,0 +1,61 @@
+/// Refusals as a Chinese page shows them: a title per code (beside those in
+/// `entries`), and a line in Chinese saying what happened and what to do.
+/// The store's own English sentence is shown under it, as the API sends it,
+/// since it carries the specifics (which tube, how many places, which step).
+extension PageText {
+    static let errorTitles: [(key: String, zh: String, en: String)] = [
+        ("error_retest_needs_single_tube", "复检须单管", "Retest needs a single tube"),
+        ("error_tube_not_open", "采样管未开启", "Tube is not open"),
+        ("error_site_not_found", "未找到该采样点", "Site not found"),
+        ("error_station_not_found", "未找到该采样台", "Station not found"),
+        ("error_tube_not_found", "未找到该采样管", "Tube not found"),
+        ("error_box_not_found", "未找到该转运箱", "Box not found"),
+        ("error_anomaly_not_found", "未找到该异常", "Anomaly not found"),
+        ("error_building_not_found", "未找到该楼栋", "Building not found"),
+        ("error_no_round", "尚未开启轮次", "No round is open"),
+        ("error_tubes_open", "还有未封的采样管", "Tubes still open"),
+        ("error_conflict", "与已有记录冲突", "Conflicts with what is recorded"),
+        ("error_too_many_attempts", "尝试次数过多", "Too many attempts"),
+    ]
+
+    /// One line per code, in Chinese.
+    static let chineseDetails: [String: String] = [
+        "unauthorized": "令牌无效、已过期或已撤销。请重新登录，或请管理员用 swabline tokens create 生成新令牌。",
+        "forbidden": "您的令牌无权进行此操作（每个身份只能查看和操作自己的采样点或转运箱）。",
+        "cross_origin": "此表单不是从本系统的页面提交的，已拒绝，未做任何更改。",
+        "not_found": "没有这个页面，请检查地址。",
+        "resident_not_found": "没有这个居民码。未登记的居民请在入口现场登记。",
+        "site_not_found": "没有这个采样点，请检查地址。",
+        "station_not_found": "这个采样点没有此采样台。",
+        "tube_not_found": "没有这根采样管，或它不属于您。请核对条码。",
+        "box_not_found": "没有这个转运箱，或它不属于您。请核对条码。",
+        "anomaly_not_found": "没有这条异常记录。",
+        "building_not_found": "这个采样点没有此楼栋。",
+        "tube_full": "采样管已满：请封管，再扫描新管。",
+        "single_tube_person": "此人须单管单检，不能混采：请用单管采样。",
+        "retest_needs_single_tube": "此人混采阳性，复检必须用单管。",
+        "mode_not_allowed": "当前风险区不允许这种混采模式，请改用允许的模式。",
+        "household_does_not_fit": "同一户不能拆到两根管：这根管放不下这一户，请封管后用新管。",
+        "household_in_other_tube": "这一户已有人在另一根未满的管中，请到那根管一起采样。",
+        "already_sampled": "此人本轮已经采过样，不要重复采样。",
+        "tube_not_open": "这根管已不在采样中，不能再加人。",
+        "tube_step_skipped": "采样管交接步骤不对：不能跳过中间步骤。",
+        "box_step_skipped": "转运箱交接步骤不对：请先完成上一步（如先封箱、先交接）。",
+        "tube_count_mismatch": "管数与箱内记录不符，请重新清点；未做任何更改。",
+        "empty_box": "空箱不能封，请先装入采样管。",
+        "empty_tube": "空管不能封，请先采样。",
+        "seal_tube_first": "队首这一户放不下，已被越过太多次：请先封管，再开新管。",
+        "no_open_tube": "这个采样台没有开启的采样管，请先扫描新管。",
+        "station_has_open_tube": "这个采样台已有开启的采样管，请先封管。",
+        "tube_exists": "这个采样管条码已经用过，请换一根管。",
+        "box_exists": "这个转运箱条码已经用过，请换一个箱子。",
+        "box_not_packing": "转运箱已封，不能再装管。",
+        "id_number_registered": "这个身份证号已登记，请扫描此人的居民码签到。",
+        "invalid_field": "填写有误，请按下面的说明修改。",
+        "invalid_body": "提交的内容无法读取。",
+        "no_round": "还没有开启轮次。",
+        "tubes_open": "还有采样管未封，请先封管再开新轮次。",
+        "conflict": "与已有记录冲突，未做任何更改。",
+        "too_many_attempts": "登录失败次数过多，请稍后再试。",
+    ]
+}

@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import SwablineCore
+
+/// The outbox of outcome callbacks.
+///
+/// A change that downstream systems hear about writes its messages in its
+/// own transaction (`enqueueCallback`), so a committed outcome always has
+/// its callback and a rolled-back one never does. The delivery service
+/// reads due messages and records each attempt here; it never decides
+/// order or retries itself.
+extension Store {
+    /// Writes one message per subscriber of `event`, inside the caller's
+    /// transaction. `data` is only built when somebody subscribed.
+    static func enqueueCallback<Payload: Encodable>(
+        _ db: Database, event: CallbackEvent, orderingKey: String, now: String, data: () throws -> Payload
+    ) throws {
+        let subscribers = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM subscriber WHERE removed_at IS NULL AND instr(',' || events || ',', ?) > 0"),
+            arguments: [",\(event.rawValue),"])
+        guard !subscribers.isEmpty else { return }
+        let body = try wireEncoder().encode(CallbackEnvelope(type: event.rawValue, timestamp: now, data: try data()))
+        for subscriber in subscribers {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO outbox (subscriber_id, message_id, event, ordering_key, body, state, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                    """).execute(
+                arguments: [subscriber, "msg_" + UUID().uuidString.lowercased(), event.rawValue, orderingKey, body, now, now])
+        }
+    }
+
+    /// The messages to try now, at most `limit` per subscriber: for each
+    /// ordering key only its oldest pending message (so one resident's
+    /// callbacks arrive in order), and only when its retry time has come and
+    /// its subscriber is not paused.
+    ///
+    /// Looks at the oldest `window` pending messages of each subscriber, so a
+    /// backlog of millions costs one bounded index range per poll.
+    public func dueCallbacks(limit: Int, window: Int = 2_000) async throws -> [CallbackMessage] {
+        let now = Timestamp.string(clock())
+        return try await read { db in
+            let subscribers = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT id, url, secret, previous_secret, previous_expires_at FROM subscriber
+                    WHERE removed_at IS NULL AND (paused_until IS NULL OR paused_until <= ?)
+                    """), arguments: [now])
+            var due: [CallbackMessage] = []
+            for subscriber in subscribers {
+                var secrets: [String] = [subscriber["secret"]]
+                if let previous: String = subscriber["previous_secret"], let until: String = subscriber["previous_expires_at"], until > now {
+                    secrets.append(previous)
+                }
+                var seenKeys: Set<String> = []
+                var taken = 0
+                let rows = try Row.fetchCursor(
+                    db.cachedStatement(sql: """
+                        SELECT id, message_id, event, ordering_key, body, attempts, next_attempt_at FROM outbox
+                        WHERE subscriber_id = ? AND state = 'pending' ORDER BY id LIMIT ?
+                        """), arguments: [subscriber["id"], window])
+                while taken < limit, let row = try rows.next() {
+                    let key: String = row["ordering_key"]
+                    // Only the oldest pending message of a key may go; later ones wait behind it.
+                    guard seenKeys.insert(key).inserted else { continue }
+                    guard (row["next_attempt_at"] as String) <= now else { continue }
+                    due.append(CallbackMessage(
+                        id: row["id"], subscriber: subscriber["id"], url: subscriber["url"], secrets: secrets,
+                        messageID: row["message_id"], event: CallbackEvent(rawValue: row["event"])!, orderingKey: key,
+                        body: row["body"], attempts: row["attempts"]))
+                    taken += 1
+                }
+            }
+            return due
+        }
+    }
+
+    /// Records how a round of attempts went, in one transaction: delivered
+    /// messages are done; failed ones are retried later by `schedule`, or
+    /// dead-lettered with their reason once it runs out. A subscriber whose
+    /// receiver did not answer at all waits until its earliest retry.
+    public func recordCallbackAttempts(_ attempts: [(id: Int64, outcome: DeliveryOutcome)], schedule: RetrySchedule) async throws {
+        guard !attempts.isEmpty else { return }
+        let clock = self.clock
+        try await write { db, now in
+            var random = SystemRandomNumberGenerator()
+            for (id, outcome) in attempts {
+                guard let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT subscriber_id, attempts, state FROM outbox WHERE id = ?"), arguments: [id]),
+                    row["state"] as String == "pending"
+                else { continue }
+                let made = (row["attempts"] as Int) + 1
+                switch outcome {
+                case .delivered:
+                    try db.cachedStatement(
+                        sql: "UPDATE outbox SET state = 'delivered', attempts = ?, finished_at = ?, last_error = NULL WHERE id = ?").execute(
+                        arguments: [made, now, id])
+                    try db.cachedStatement(sql: "UPDATE subscriber SET paused_until = NULL WHERE id = ?").execute(arguments: [row["subscriber_id"]])
+                case let .failed(reason, receiverDown):
+                    switch schedule.next(after: made, using: &random) {
+                    case let .retry(after):
+                        let next = Timestamp.string(clock().addingTimeInterval(after))
+                        try db.cachedStatement(
+                            sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?").execute(
+                            arguments: [made, next, reason, id])
+                        if receiverDown {
+                            try db.cachedStatement(
+                                sql: """
+                                    UPDATE subscriber SET paused_until = CASE WHEN paused_until IS NULL OR paused_until < ? THEN ? ELSE paused_until END
+                                    WHERE id = ?
+                                    """).execute(
+                                arguments: [now, next, row["subscriber_id"]])
+                        }
+                    case .deadLetter:
+                        try db.cachedStatement(
+                            sql: "UPDATE outbox SET state = 'dead', attempts = ?, finished_at = ?, last_error = ? WHERE id = ?").execute(
+                            arguments: [made, now, "\(reason) (gave up after \(made) attempts)", id])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Messages that ran out of attempts, oldest first.
+    public func deadCallbacks(subscriber: Int64? = nil, limit: Int = 500) async throws -> [DeadLetter] {
+        try await read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT id, subscriber_id, message_id, event, ordering_key, attempts, last_error, created_at, finished_at FROM outbox
+                    WHERE state = 'dead' AND (?1 IS NULL OR subscriber_id = ?1) ORDER BY id LIMIT ?2
+                    """), arguments: [subscriber, limit]
+            ).map { row in
+                DeadLetter(
+                    id: row["id"], subscriber: row["subscriber_id"], messageId: row["message_id"], event: CallbackEvent(rawValue: row["event"])!,
+                    orderingKey: row["ordering_key"], attempts: row["attempts"], lastError: row["last_error"], createdAt: row["created_at"],
+                    deadAt: row["finished_at"])
+            }
+        }
+    }
+
+    /// Puts dead-lettered messages back in the outbox with fresh attempts:
+    /// those with the given ids, or all of one subscriber's, or all. The
+    /// message keeps its `webhook-id` and its place in its key's order.
+    /// Returns how many were put back.
+    public func replayCallbacks(ids: [Int64]? = nil, subscriber: Int64? = nil) async throws -> Int {
+        if let ids, ids.isEmpty { throw StoreError.invalid(field: "ids", why: "must list at least one message, or be left out") }
+        if let ids, ids.count > 10_000 { throw StoreError.invalid(field: "ids", why: "may list at most 10000 messages at a time") }
+        return try await write { db, now in
+            if let subscriber { _ = try Self.subscriberView(db, id: subscriber) }
+            let idList = try ids.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?1, finished_at = NULL
+                    WHERE state = 'dead' AND (?2 IS NULL OR subscriber_id = ?2)
+                      AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))
+                    """).execute(arguments: [now, subscriber, idList])
+            let replayed = db.changesCount
+            try db.cachedStatement(
+                sql: """
+                    UPDATE subscriber SET paused_until = NULL
+                    WHERE (?1 IS NULL OR id = ?1) AND id IN (SELECT subscriber_id FROM outbox WHERE state = 'pending')
+                    """).execute(arguments: [subscriber])
+            return replayed
+        }
+    }
+
+    /// How many messages wait, how many are dead, and the oldest waiting one.
+    public func outboxStatus() async throws -> OutboxStatus {
+        try await read { db in
+            OutboxStatus(
+                pending: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'pending'"))!,
+                dead: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'dead'"))!,
+                oldestPendingAt: try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1")))
+        }
+    }
+
+    /// Forgets delivered messages finished before `age` seconds ago, a
+    /// bounded number at a time so the writer is never held long. Pending and
+    /// dead messages are never pruned. Returns how many went.
+    public func pruneDeliveredCallbacks(olderThan age: TimeInterval, limit: Int = 10_000) async throws -> Int {
+        let cutoff = Timestamp.string(clock().addingTimeInterval(-age))
+        return try await write { db, _ in
+            try db.cachedStatement(
+                sql: """
+                    DELETE FROM outbox WHERE id IN (
+                      SELECT id FROM outbox WHERE state = 'delivered' AND finished_at < ? ORDER BY finished_at LIMIT ?)
+                    """).execute(arguments: [cutoff, limit])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import SwablineCore
+
+extension Store {
+    /// Subscribes a downstream system to callbacks and returns its Standard
+    /// Webhooks secret, shown this once. Only changes made after this are sent.
+    public func addSubscriber(url: String, events: [CallbackEvent], label: String?) async throws -> (id: Int64, secret: String) {
+        try Self.requireCallbackURL(url)
+        guard !events.isEmpty else {
+            throw StoreError.invalid(field: "events", why: "must name at least one of \(CallbackEvent.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let label, label.count > 100 { throw StoreError.invalid(field: "label", why: "must be at most 100 characters") }
+        let secret = Secrets.newWebhookSecret()
+        let names = Self.eventList(events)
+        let id = try await write { db, now in
+            try db.cachedStatement(
+                sql: "INSERT INTO subscriber (url, events, label, secret, created_at) VALUES (?, ?, ?, ?, ?)").execute(
+                arguments: [url, names, label, secret, now])
+            return db.lastInsertedRowID
+        }
+        return (id, secret)
+    }
+
+    /// Every subscriber, removed ones included, with how many messages wait for it.
+    public func subscribers() async throws -> [SubscriberView] {
+        try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "\(Self.subscriberSelect) ORDER BY s.id")).map(Self.subscriberView)
+        }
+    }
+
+    /// One subscriber.
+    public func subscriber(id: Int64) async throws -> SubscriberView {
+        try await read { db in try Self.subscriberView(db, id: id) }
+    }
+
+    /// Stops sending to a subscriber. Its messages stay in the outbox (the
+    /// pending ones are not sent), so nothing is deleted by a slip of the hand.
+    public func removeSubscriber(id: Int64) async throws -> SubscriberView {
+        try await write { db, now in
+            _ = try Self.subscriberView(db, id: id)
+            try db.cachedStatement(sql: "UPDATE subscriber SET removed_at = coalesce(removed_at, ?) WHERE id = ?").execute(arguments: [now, id])
+            return try Self.subscriberView(db, id: id)
+        }
+    }
+
+    /// A new secret for a subscriber; deliveries carry a signature with the
+    /// old one too until the overlap ends, so the receiver can switch at leisure.
+    public func rotateSubscriberSecret(id: Int64, overlap: TimeInterval) async throws -> String {
+        guard overlap >= 0, overlap.isFinite else { throw StoreError.invalid(field: "overlap", why: "must be zero or more seconds") }
+        let secret = Secrets.newWebhookSecret()
+        let expires = Timestamp.string(clock().addingTimeInterval(overlap))
+        try await write { db, _ in
+            let view = try Self.subscriberView(db, id: id)
+            guard view.removedAt == nil else {
+                throw StoreError.conflict(code: "subscriber_removed", message: "Subscriber \(id) was removed; add it again instead.")
+            }
+            try db.cachedStatement(
+                sql: "UPDATE subscriber SET previous_secret = secret, previous_expires_at = ?, secret = ? WHERE id = ?").execute(
+                arguments: [expires, secret, id])
+        }
+        return secret
+    }
+
+    // MARK: - Helpers
+
+    /// Callbacks go to http(s) URLs with a host; anything else is a typo that would only fail later.
+    static func requireCallbackURL(_ url: String) throws {
+        guard url.count <= 2_000, let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = parsed.host, !host.isEmpty
+        else { throw StoreError.invalid(field: "url", why: "must be an http:// or https:// address with a host") }
+    }
+
+    /// Events as stored: comma-separated, in the enum's order, each once.
+    static func eventList(_ events: [CallbackEvent]) -> String {
+        CallbackEvent.allCases.filter(events.contains).map(\.rawValue).joined(separator: ",")
+    }
+
+    static let subscriberSelect = """
+        SELECT s.*,
+          (SELECT count(*) FROM outbox o WHERE o.subscriber_id = s.id AND o.state = 'pending') AS pending,
+          (SELECT count(*) FROM outbox o WHERE o.subscriber_id = s.id AND o.state = 'dead') AS dead
+        FROM subscriber s
+        """
+
+    static func subscriberView(_ db: Database, id: Int64) throws -> SubscriberView {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "\(subscriberSelect) WHERE s.id = ?"), arguments: [id]) else {
+            throw StoreError.notFound(kind: "subscriber", code: String(id))
+        }
+        return subscriberView(row)
+    }
+
+    static func subscriberView(_ row: Row) -> SubscriberView {
+        let events = (row["events"] as String).split(separator: ",").compactMap { CallbackEvent(rawValue: String($0)) }
+        return SubscriberView(
+            id: row["id"], url: row["url"], events: events, label: row["label"], createdAt: row["created_at"],
+            removedAt: row["removed_at"], previousSecretValidUntil: row["previous_expires_at"], pausedUntil: row["paused_until"],
+            pending: row["pending"], dead: row["dead"])
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Hummingbird
+import SwablineServer
+@testable import SwablineStore
+
+/// The one table of who may use which route (rule 7), read by
+/// `AccessMatrixTests`. Every operation in the OpenAPI document, every API
+/// route the router serves and every page must have a row, so a new route
+/// fails the tests until someone decides who may use it.
+///
+/// To add a row: the key is `METHOD /path/{template}` exactly as the
+/// document (or, for a page, the router) spells it; `allowed` lists the
+/// actors that must succeed (2xx, or a redirect for a page); `path` is the
+/// concrete path sent (fangfeiyuan is "this site"); `setup` are requests,
+/// each answered 2xx, that put the store where the allowed actor succeeds,
+/// so that a refusal of the others cannot be a side effect of missing data.
+enum AccessMatrix {
+    /// Who is asking.
+    enum Who: String, CaseIterable, Comparable, Sendable {
+        /// Staff of fangfeiyuan, the site every row is about.
+        case staff
+        /// Staff of huaxiali.
+        case otherStaff
+        /// A courier for any site.
+        case courier
+        /// A courier limited to huaxiali.
+        case otherCourier
+        case coordinator
+        /// lab-dian (fangfeiyuan's lab), by signature; no bearer token.
+        case lab
+        /// lab-jinyu, by its own valid signature (on its own webhook path).
+        case otherLab
+        /// No credentials at all.
+        case none
+        case revoked
+        case expired
+
+        static func < (a: Who, b: Who) -> Bool { a.rawValue < b.rawValue }
+        /// Kinds that hold a bearer token (or session cookie) that is valid.
+        var hasValidToken: Bool { [.staff, .otherStaff, .courier, .otherCourier, .coordinator].contains(self) }
+    }
+
+    /// A request made before the matrix, as `who`; it must answer 2xx.
+    struct Step {
+        var method = "POST"
+        var path: String
+        var who: Who = .staff
+        var body: String?
+    }
+
+    struct Row {
+        var allowed: Set<Who>
+        var path: String
+        var body: String? = nil
+        var setup: [Step] = []
+        /// Everyone may call it; nothing is refused.
+        var isPublic: Bool { allowed == Set(Who.allCases) }
+    }
+
+    static let everyone = Set(Who.allCases)
+    static let anyToken: Set<Who> = [.staff, .otherStaff, .courier, .otherCourier, .coordinator]
+    static let site = "/v1/sites/fangfeiyuan"
+
+    // The steps of one tube and one box along their chain; each state is the one before plus a step.
+    static let tubeOpen = [
+        Step(path: "\(site)/checkins", body: #"{"resident_code":"FFY000005"}"#),
+        Step(path: "\(site)/tubes", body: #"{"tube":"T1","station":"s1"}"#),
+    ]
+    static let tubeFilled = tubeOpen + [Step(path: "/v1/tubes/T1/samples", body: #"{"resident_code":"FFY000005"}"#)]
+    static let tubeSealed = tubeFilled + [Step(path: "/v1/tubes/T1/seal")]
+    static let boxPacking = tubeSealed + [Step(path: "\(site)/boxes", body: #"{"box":"B1"}"#)]
+    static let boxPacked = boxPacking + [Step(path: "/v1/boxes/B1/tubes", body: #"{"tube":"T1"}"#)]
+    static let boxSealed = boxPacked + [Step(path: "/v1/boxes/B1/seal")]
+    static let boxCarried = boxSealed + [
+        Step(path: "/v1/boxes/B1/pickup", who: .courier, body: #"{"tube_count":1,"temperature_c":4}"#)
+    ]
+    static let boxHandedOver = boxCarried + [Step(path: "/v1/boxes/B1/handover", who: .courier)]
+    static let boxReceived = boxHandedOver + [
+        Step(path: "/v1/labs/lab-dian/webhooks", who: .lab, body: #"{"type":"box.received","data":{"box":"B1","tube_count":1}}"#)
+    ]
+    static func result(_ result: String) -> Step {
+        Step(path: "/v1/labs/lab-dian/webhooks", who: .lab, body: """
+            {"type":"tube.results","data":{"results":[{"tube":"T1","result":"\(result)","tested_at":"\(Timestamp.string(Date()))"}]}}
+            """)
+    }
+    /// A conflicting second result for the same tube is kept as anomaly #1 (rule 4).
+    static let anomaly = boxReceived + [result("positive"), result("negative")]
+
+    /// The API: every operation of the OpenAPI document and every route under /v1.
+    static let api: [String: Row] = [
+        "GET /healthz": Row(allowed: everyone, path: "/healthz"),
+        "GET /readyz": Row(allowed: everyone, path: "/readyz"),
+        "GET /v1/openapi.json": Row(allowed: everyone, path: "/v1/openapi.json"),
+        "POST /v1/sites/{site}/checkins": Row(allowed: [.staff], path: "\(site)/checkins", body: #"{"resident_code":"FFY000005"}"#),
+        "POST /v1/sites/{site}/stations/{station}/call": Row(
+            allowed: [.staff], path: "\(site)/stations/s1/call", setup: tubeOpen),
+        "POST /v1/sites/{site}/tubes": Row(allowed: [.staff], path: "\(site)/tubes", body: #"{"tube":"T1","station":"s1"}"#),
+        "POST /v1/tubes/{tube}/samples": Row(
+            allowed: [.staff], path: "/v1/tubes/T1/samples", body: #"{"resident_code":"FFY000005"}"#, setup: tubeOpen),
+        "POST /v1/tubes/{tube}/seal": Row(allowed: [.staff], path: "/v1/tubes/T1/seal", setup: tubeFilled),
+        "POST /v1/sites/{site}/boxes": Row(allowed: [.staff], path: "\(site)/boxes", body: #"{"box":"B1"}"#),
+        "POST /v1/boxes/{box}/tubes": Row(allowed: [.staff], path: "/v1/boxes/B1/tubes", body: #"{"tube":"T1"}"#, setup: boxPacking),
+        "POST /v1/boxes/{box}/seal": Row(allowed: [.staff], path: "/v1/boxes/B1/seal", setup: boxPacked),
+        "POST /v1/boxes/{box}/pickup": Row(
+            allowed: [.courier], path: "/v1/boxes/B1/pickup", body: #"{"tube_count":1,"temperature_c":4}"#, setup: boxSealed),
+        "POST /v1/boxes/{box}/handover": Row(allowed: [.courier], path: "/v1/boxes/B1/handover", setup: boxCarried),
+        "POST /v1/labs/{lab}/webhooks": Row(
+            allowed: [.lab], path: "/v1/labs/lab-dian/webhooks", body: #"{"type":"box.received","data":{"box":"B1","tube_count":1}}"#,
+            setup: boxHandedOver),
+        "GET /v1/sites/{site}/coverage": Row(allowed: [.staff, .coordinator], path: "\(site)/coverage"),
+        "GET /v1/sites/{site}/retests": Row(allowed: [.staff, .coordinator], path: "\(site)/retests"),
+        "GET /v1/residents/{code}/outcome": Row(allowed: [.staff, .coordinator], path: "/v1/residents/FFY000001/outcome"),
+        "GET /v1/rounds/current": Row(allowed: anyToken, path: "/v1/rounds/current"),
+        "POST /v1/rounds": Row(allowed: [.coordinator], path: "/v1/rounds", body: #"{"name":"Round 2"}"#),
+        "GET /v1/anomalies": Row(allowed: [.staff, .coordinator], path: "/v1/anomalies?site=fangfeiyuan", setup: anomaly),
+        "POST /v1/anomalies/{anomaly}/resolve": Row(
+            allowed: [.coordinator], path: "/v1/anomalies/1/resolve", body: #"{"note":"retested single: negative"}"#, setup: anomaly),
+        "GET /v1/subscribers": Row(allowed: [.coordinator], path: "/v1/subscribers"),
+        "GET /v1/outbox": Row(allowed: [.coordinator], path: "/v1/outbox"),
+        "GET /v1/outbox/dead": Row(allowed: [.coordinator], path: "/v1/outbox/dead"),
+        "POST /v1/outbox/replay": Row(allowed: [.coordinator], path: "/v1/outbox/replay", body: "{}"),
+        "GET /v1/audit": Row(allowed: [.coordinator], path: "/v1/audit?resident=FFY000001"),
+        "POST /v1/residents/{code}/reveal": Row(
+            allowed: [.coordinator], path: "/v1/residents/FFY000001/reveal", body: #"{"reason":"the door-to-door team cannot find them"}"#),
+    ]
+
+    /// The pages (HTML, signed in with the session cookie), every route the router serves outside /v1.
+    static let pages: [String: Row] = [
+        "GET /": Row(allowed: everyone, path: "/"),
+        "GET /pages.js": Row(allowed: everyone, path: "/pages.js"),
+        "GET /login": Row(allowed: everyone, path: "/login"),
+        "POST /login": Row(allowed: everyone, path: "/login", body: "token=swb_not_a_token"),
+        "POST /logout": Row(allowed: everyone, path: "/logout"),
+        "GET /sites/{site}/gate": Row(allowed: [.staff], path: "/sites/fangfeiyuan/gate"),
+        "POST /sites/{site}/gate": Row(allowed: [.staff], path: "/sites/fangfeiyuan/gate", body: "resident_code=FFY000005"),
+        "GET /sites/{site}/stations": Row(allowed: [.staff], path: "/sites/fangfeiyuan/stations"),
+        "GET /sites/{site}/stations/{station}": Row(allowed: [.staff], path: "/sites/fangfeiyuan/stations/s1"),
+        "POST /sites/{site}/stations/{station}": Row(
+            allowed: [.staff], path: "/sites/fangfeiyuan/stations/s1", body: "action=open&tube=T1"),
+        "GET /sites/{site}/packing": Row(allowed: [.staff], path: "/sites/fangfeiyuan/packing"),
+        "POST /sites/{site}/packing": Row(allowed: [.staff], path: "/sites/fangfeiyuan/packing", body: "action=create&box=B1"),
+        "GET /courier": Row(allowed: [.courier, .otherCourier], path: "/courier"),
+        "POST /courier": Row(
+            allowed: [.courier], path: "/courier", body: "action=pickup&box=B1&tube_count=1&temperature_c=4", setup: boxSealed),
+        // Staff are sent on to their own site's dashboard.
+        "GET /dashboard": Row(allowed: [.staff, .otherStaff, .coordinator], path: "/dashboard"),
+        "POST /dashboard": Row(
+            allowed: [.coordinator], path: "/dashboard", body: "action=resolve&anomaly=1&note=retested", setup: anomaly),
+        "GET /sites/{site}/dashboard": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/dashboard"),
+        // Staff see their site's anomalies; only a coordinator resolves one.
+        "POST /sites/{site}/dashboard": Row(
+            allowed: [.coordinator], path: "/sites/fangfeiyuan/dashboard", body: "action=resolve&anomaly=1&note=retested", setup: anomaly),
+        "GET /sites/{site}/dashboard/missing": Row(
+            allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/dashboard/missing?building=1"),
+        "GET /sites/{site}/board": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/board"),
+        "GET /sites/{site}/board/events": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/board/events"),
+    ]
+
+    /// `METHOD /path` of every operation in an OpenAPI document.
+    static func operations(document: Data) throws -> Set<String> {
+        let object = try JSONSerialization.jsonObject(with: document) as? [String: Any]
+        let paths = object?["paths"] as? [String: [String: Any]] ?? [:]
+        let verbs: Set = ["get", "put", "post", "delete", "patch"]
+        return Set(paths.flatMap { path, item in item.keys.filter(verbs.contains).map { "\($0.uppercased()) \(path)" } })
+    }
+
+    /// `METHOD /path/{param}` of every route a router serves.
+    static func routes(_ router: Router<AppContext>) -> Set<String> {
+        Set(router.routes.map { route in
+            let path = "\(route.path)".split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+            return "\(route.method) /" + path.joined(separator: "/")
+        })
+    }
+}
+
+extension TestServer {
+    /// The same data in a new database file (SQLite's online backup), so each
+    /// row of the matrix starts from the same store and cannot disturb another.
+    func copy() async throws -> TestServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-copy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("copy.sqlite").path
+        try store.backup(to: path)
+        var configuration = self.configuration
+        configuration.databasePath = path
+        return TestServer(
+            store: try Store(path: path), configuration: configuration, staff: staff, otherStaff: otherStaff, courier: courier,
+            coordinator: coordinator, labSecret: labSecret)
+    }
+}
