@@ -164,13 +164,15 @@ extension Store {
     }
 
     /// How many messages wait, how many are dead, and the oldest waiting one.
+    /// A removed subscriber's messages are kept but no longer wait for anything, so they are not counted.
     public func outboxStatus() async throws -> OutboxStatus {
         try await read { db in
-            OutboxStatus(
-                pending: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'pending'"))!,
-                dead: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'dead'"))!,
+            let active = "subscriber_id IN (SELECT id FROM subscriber WHERE removed_at IS NULL)"
+            return OutboxStatus(
+                pending: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'pending' AND \(active)"))!,
+                dead: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'dead' AND \(active)"))!,
                 oldestPendingAt: try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY id LIMIT 1")))
+                    db.cachedStatement(sql: "SELECT created_at FROM outbox WHERE state = 'pending' AND \(active) ORDER BY id LIMIT 1")))
         }
     }
 

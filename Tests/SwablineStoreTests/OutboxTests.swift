@@ -145,8 +145,12 @@ struct OutboxTests {
         let newSecret = try await f.store.rotateSubscriberSecret(id: id, overlap: 3600)
         try await f.shipTube("P1", residents: try await f.household("1-2-401"), box: "B1")
         #expect(try await f.store.dueCallbacks(limit: 10).first?.secrets == [newSecret, secret])
+        #expect(try await f.store.outboxStatus().pending == 1)
         _ = try await f.store.removeSubscriber(id: id)
         #expect(try await f.store.dueCallbacks(limit: 10).isEmpty)
+        // Kept, but no longer waiting for anything: not counted as behind.
+        #expect(try await f.store.outboxStatus() == OutboxStatus(pending: 0, dead: 0, oldestPendingAt: nil))
+        #expect(try await f.store.subscriber(id: id).pending == 1)
         await #expect(throws: StoreError.conflict(code: "subscriber_removed", message: "Subscriber \(id) was removed; add it again instead.")) {
             _ = try await f.store.rotateSubscriberSecret(id: id, overlap: 0)
         }
