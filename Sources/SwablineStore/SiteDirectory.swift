@@ -148,6 +148,7 @@ public enum SiteDirectory {
 /// `site.toml`.
 enum SiteFile {
     static func parse(_ text: String, file: String) -> Result<SiteDefinition, SiteProblems> {
+        if let problem = unparsableProblem(text, file: file) { return .failure(SiteProblems([problem])) }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -15,8 +15,33 @@ public enum Timestamp {
         return Date(timeIntervalSince1970: millis / 1000 + 0.0002).formatted(style)
     }
 
-    /// Parses RFC 3339 with or without fractional seconds.
+    /// Parses RFC 3339 with or without fractional seconds. The shape is
+    /// checked first: Foundation also takes a six-digit year and text
+    /// after the seconds ("182022-04-05T10:30:00.3z7+08:00"), which would
+    /// be stored as a time that neither reads back nor sorts as text.
     public static func date(_ text: String) -> Date? {
-        (try? style.parse(text)) ?? (try? plain.parse(text))
+        guard isRFC3339(text) else { return nil }
+        return (try? style.parse(text)) ?? (try? plain.parse(text))
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`.
+    static func isRFC3339(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Bool { bytes[range].allSatisfy { (0x30...0x39).contains($0) } }
+        func at(_ index: Int, _ char: Character) -> Bool { bytes[index] == char.asciiValue! }
+        guard bytes.count >= 20, digits(0..<4), at(4, "-"), digits(5..<7), at(7, "-"), digits(8..<10),
+            bytes[10] | 0x20 == UInt8(ascii: "t"), digits(11..<13), at(13, ":"), digits(14..<16), at(16, ":"), digits(17..<19)
+        else { return false }
+        var index = 19
+        if at(index, ".") {
+            let start = index + 1
+            index = start
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+            guard (1...9).contains(index - start) else { return false }
+        }
+        let zone = bytes.count - index
+        if zone == 1 { return bytes[index] | 0x20 == UInt8(ascii: "z") }
+        return zone == 6 && (at(index, "+") || at(index, "-")) && digits(index + 1..<index + 3) && at(index + 3, ":")
+            && digits(index + 4..<index + 6)
     }
 }

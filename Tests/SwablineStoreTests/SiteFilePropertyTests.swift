@@ -93,6 +93,49 @@ struct SiteFilePropertyTests {
         #expect(problems.contains { $0.field == "stations" }, "\(problems)")
     }
 
+    /// Found by the FuzzSiteTOML harness: toml++ 3.4 (inside TOMLKit)
+    /// aborts the whole process on a table header that does not start with
+    /// a name. The first is the harness's input cut short: the shipped
+    /// site.toml with a comment where a station's name should be.
+    @Test("a table header without a name is a problem, not an abort", arguments: [
+        "id = \"huaxiali\"\n\n[[# city only: the district is not verified\nname = \"1\"", "[[#", "[#", "[ #]", "[=", "[.a]", "[\n",
+        "[\r\nid = \"x\"", "[[[a]]]", "  [[ =", "[",
+    ])
+    func headerWithoutName(_ text: String) throws {
+        let problems = try #require(SiteFile.parse(text, file: "site.toml").refusal).problems
+        #expect(problems.map(\.field) == ["toml"], "\(problems)")
+    }
+
+    /// Found by the FuzzSiteTOML harness: toml++ 3.4 also aborts on a date
+    /// and `T` that no time follows, once a `:` comes later in the value.
+    /// The first is the harness's input, its comment cut short.
+    @Test("a date and T without a time is a problem, not an abort", arguments: [
+        "# Os)/g.py\nname =1979-05-27T\"07:30\"台\"", "a=1979-05-27T:", "a=1979-05-27t-:", "a=2022-01-01T+07:30", "a=[1979-05-27T\":\"]",
+        "a={b=1979-05-27T_:}", "opens = 2022-04-05T",
+    ])
+    func dateWithoutTime(_ text: String) throws {
+        let problems = try #require(SiteFile.parse(text, file: "site.toml").refusal).problems
+        #expect(problems.map(\.field) == ["toml"], "\(problems)")
+    }
+
+    /// Found by the FuzzSiteTOML harness: toml++ 3.4 aborts on a `}` where
+    /// an array expects its next value. The first is the harness's input.
+    @Test("a brace where an array expects a value is a problem, not an abort", arguments: [
+        "\t  id\t=\t\t\t\t\t\t\t\t\t\t\t[}\t\t\t\t1 \t\t\t\t\t%\t\t3\t\t\t\t\t\t\top\t\t[", "a=[}", "a=[1,}", "a=[[}]]", "a=[\n# note\n}",
+    ])
+    func braceAsValue(_ text: String) throws {
+        let problems = try #require(SiteFile.parse(text, file: "site.toml").refusal).problems
+        #expect(problems.map(\.field) == ["toml"], "\(problems)")
+    }
+
+    @Test("what toml++ reads safely is still read: dates with times, brackets inside values")
+    func safeTextStillRead() {
+        for line in ["a = 1979-05-27T07:32:00Z", "a = 1979-05-27", "a = [[1, 2], [3]]", "name = \"[1号楼]\"", "[ \"quoted\" ]", "[[stations]]",
+            "a = { b = [1, 2] }", "a = [\n  1, # one\n  2,\n]", "name = \"号[}号\"", "name = '[,}'"] {
+            #expect(SiteFile.unparsableProblem(line, file: "site.toml") == nil, "\(line)")
+        }
+    }
+
     @Test("RFC 3339 times written by the store read back to the millisecond and write again the same; any text reads or is refused")
     func timestamps() async {
         await propertyCheck(count: 300, input: Gen.int(in: -2_208_988_800_000...4_102_444_800_000), OddSiteText.string) { millis, text in
@@ -114,6 +157,24 @@ struct SiteFilePropertyTests {
     ])
     func millisecondsKept(_ text: String) throws {
         #expect(Timestamp.string(try #require(Timestamp.date(text))) == text)
+    }
+
+    /// Found by the FuzzCodes harness: Foundation also read a six-digit
+    /// year and junk after the seconds, and the store wrote back a time
+    /// that neither read again nor sorted as text.
+    @Test("text that is not RFC 3339 is not a time", arguments: [
+        "182022-04-05T10:30:00.3123456z7123+08:00", "2022-04-05T10:30:00", "2022-04-05T10:30:00.Z", "2022-04-05T10:30:00.1234567890Z",
+        "2022-04-05 10:30:00Z", "2022-04-05T10:30:00+0800", "2022-04-05T10:30:00Zjunk", "２０２２-04-05T10:30:00Z", "",
+    ])
+    func notATime(_ text: String) {
+        #expect(Timestamp.date(text) == nil)
+    }
+
+    @Test("RFC 3339 in its forms is a time", arguments: [
+        "2022-04-05T10:30:00Z", "2022-04-05T10:30:00.5+08:00", "2022-04-05T10:30:00.123456789-05:30",
+    ])
+    func aTime(_ text: String) {
+        #expect(Timestamp.date(text) != nil)
     }
 }
 
@@ -143,6 +204,7 @@ enum SiteText {
         "opens = \"07:00\"", "closes = \"19:00\"", "opens = \"+7:+0\"", "closes = 19", "[[stations]]", "[stations]", "stations = []",
         "stations = [1, \"a\"]", "[[slots]]", "building = \"1\"", "from = \"07:00\"", "to = \"06:00\"", "id = \"s1\"", "id = \"s 1\"",
         "name = \"\"\"\n多行\"\"\"", "x = {", "= =", "\u{0}", "[[stations.x]]", "a.b.c = 1", "id = '''raw'''", "[a]\n[a]",
+        "[[#", "[=", "[.a]", "[ [", "[\"a\"]", "[]", "a = 1979-05-27T:", "a = 1979-05-27T07:32:00Z",
     ]).map { $0! }.array(of: 0...24).map { $0.joined(separator: "\n") }
 
     static let example = SiteDefinition(

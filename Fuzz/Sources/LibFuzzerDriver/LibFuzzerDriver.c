@@ -1,0 +1,8 @@
+#include "LibFuzzerDriver.h"
+
+// libFuzzer's entry point for a program that has a main of its own.
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*user_callback)(const uint8_t *data, size_t size));
+
+int swabline_fuzz_main(int argc, char **argv, int (*test_one_input)(const uint8_t *data, size_t size)) {
+    return LLVMFuzzerRunDriver(&argc, &argv, test_one_input);
+}
