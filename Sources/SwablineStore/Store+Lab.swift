@@ -136,6 +136,7 @@ extension Store {
             let outcomes = ResultMatching.outcomes(
                 for: posted.result, mode: mode,
                 members: members.map { .init(resident: $0["resident_id"], sampleSequence: $0["sample_id"], decidedBySequence: $0["decided_by_sample"]) })
+            let outcomeSubscribers = try callbackSubscribers(db, of: .residentOutcome)
             for (resident, outcome) in outcomes {
                 try db.cachedStatement(
                     sql: """
@@ -144,7 +145,9 @@ extension Store {
                           updated_at = excluded.updated_at
                         """).execute(
                     arguments: [tube["round_id"], resident, outcome.rawValue, bySample[resident], now])
-                try enqueueCallback(db, event: .residentOutcome, orderingKey: "resident:\(resident)", now: now) {
+                try enqueueCallback(
+                    db, event: .residentOutcome, subscribers: outcomeSubscribers, orderingKey: "resident:\(resident)", now: now
+                ) {
                     let who = try Row.fetchOne(
                         db.cachedStatement(sql: """
                             SELECT r.code, r.site_id, (SELECT name FROM round WHERE id = ?) AS round FROM resident r WHERE r.id = ?

@@ -10,14 +10,21 @@ import SwablineCore
 /// reads due messages and records each attempt here; it never decides
 /// order or retries itself.
 extension Store {
-    /// Writes one message per subscriber of `event`, inside the caller's
-    /// transaction. `data` is only built when somebody subscribed.
-    static func enqueueCallback<Payload: Encodable>(
-        _ db: Database, event: CallbackEvent, orderingKey: String, now: String, data: () throws -> Payload
-    ) throws {
-        let subscribers = try Int64.fetchAll(
+    /// The subscribers of `event`. A change that writes many messages of one
+    /// event (a tube's result, one per member) looks them up once.
+    static func callbackSubscribers(_ db: Database, of event: CallbackEvent) throws -> [Int64] {
+        try Int64.fetchAll(
             db.cachedStatement(sql: "SELECT id FROM subscriber WHERE removed_at IS NULL AND instr(',' || events || ',', ?) > 0"),
             arguments: [",\(event.rawValue),"])
+    }
+
+    /// Writes one message per subscriber of `event` (looked up here unless
+    /// given), inside the caller's transaction. `data` is only built when
+    /// somebody subscribed.
+    static func enqueueCallback<Payload: Encodable>(
+        _ db: Database, event: CallbackEvent, subscribers: [Int64]? = nil, orderingKey: String, now: String, data: () throws -> Payload
+    ) throws {
+        let subscribers = try subscribers ?? callbackSubscribers(db, of: event)
         guard !subscribers.isEmpty else { return }
         let body = try wireEncoder().encode(CallbackEnvelope(type: event.rawValue, timestamp: now, data: try data()))
         for subscriber in subscribers {
