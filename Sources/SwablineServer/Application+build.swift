@@ -100,7 +100,9 @@ public func buildRouter(
     if let metrics { router.addRoutes(MetricsController(registry: metrics).endpoints) }
     let v1 = router.group("v1")
     v1.addRoutes(LabWebhookController(store: store, clock: clock, access: access).endpoints)
-    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store, access: access)).add(middleware: IdempotencyMiddleware(store: store))
+    // One memory of answered keys for the API's header and the pages' hidden field.
+    let answers = IdempotentAnswers(store: store)
+    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store, access: access)).add(middleware: IdempotencyMiddleware(answers: answers))
     authenticated.addRoutes(QueueController(store: store).endpoints)
     authenticated.addRoutes(TubeController(store: store).endpoints)
     authenticated.addRoutes(BoxController(store: store).endpoints)
@@ -108,6 +110,6 @@ public func buildRouter(
     authenticated.addRoutes(CallbackController(store: store).endpoints)
     authenticated.addRoutes(AuditController(store: store).endpoints)
     authenticated.addRoutes(AnomalyController(store: store).endpoints)
-    router.addPages(store: store, clock: clock, access: access)
+    router.addPages(store: store, clock: clock, access: access, answers: answers)
     return router
 }

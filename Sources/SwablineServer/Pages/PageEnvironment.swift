@@ -47,6 +47,8 @@ struct PageEnvironment {
         var values: [String: Any] = [
             "t": t, "lang": language.htmlTag, "title": title, "nav": navigation,
             "switch_href": "\(path)?lang=\(language.other.rawValue)", "switch_label": language.otherName,
+            // Sent back by every form on this page (see `PageIdempotencyMiddleware`).
+            "form_key": UUID().uuidString,
         ]
         if let who { values["who"] = who }
         if let problem { values["problem"] = describe(problem) }
@@ -70,5 +72,13 @@ struct PageEnvironment {
 
     func errorPage(_ problem: Problem) -> Response {
         render("error", title: describe(problem)["title"] as! String, problem: problem)
+    }
+
+    /// A page's answer to what a page handler threw: sign-in for a missing
+    /// session, the refusal as a page; anything else goes on up (a 500).
+    func response(for error: any Error) throws -> Response {
+        if let redirect = error as? PageRedirect { return PageRenderer.redirect(redirect.location) }
+        guard let problem = Problem.from(error) else { throw error }
+        return errorPage(problem)
     }
 }

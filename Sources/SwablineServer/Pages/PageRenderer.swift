@@ -39,14 +39,17 @@ enum PageRenderer {
 
     static func html(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
         guard let text = library.render(values, withTemplate: template) else { fatalError("no template \(template)") }
-        return Response(
-            status: status,
-            headers: [
-                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .contentSecurityPolicy: securityPolicy,
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("Referrer-Policy")!: "same-origin",
-            ],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+        headers.append(contentsOf: pageHeaders)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+
+    /// What every page is sent with besides its type: never cached (a page
+    /// holds personal data and a fresh form key), no foreign resources.
+    static let pageHeaders: HTTPFields = [
+        .cacheControl: "no-store", .contentSecurityPolicy: securityPolicy,
+        HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("Referrer-Policy")!: "same-origin",
+    ]
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])

@@ -78,11 +78,8 @@ struct PageSessionMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let redirect as PageRedirect {
-            response = PageRenderer.redirect(redirect.location)
         } catch {
-            guard let problem = Problem.from(error) else { throw error }
-            response = page.errorPage(problem)
+            response = try page.response(for: error)
         }
         if staleCookie, !response.headers[values: .setCookie].contains(where: { $0.hasPrefix("\(PageSession.cookie)=") }) {
             response.setCookie(PageSession.signOut())

@@ -41,6 +41,8 @@
       if (a && a !== document.body && el.contains(a) && a.tagName === 'INPUT') return true;
       return Array.prototype.some.call(el.querySelectorAll('input:not([type=hidden])'), function (i) { return i.value !== ''; });
     };
+    // Every render has fresh form keys; only a change in what is shown counts.
+    var sameButKeys = function (html) { return html.replace(/name="idempotency_key" value="[^"]*"/g, ''); };
     setInterval(function () {
       if (document.hidden) return;
       fetch(location.pathname + location.search, { credentials: 'same-origin', cache: 'no-store' }).then(function (reply) {
@@ -51,7 +53,7 @@
         var fresh = new DOMParser().parseFromString(html, 'text/html');
         document.querySelectorAll('[data-live]').forEach(function (el) {
           var next = fresh.getElementById(el.id);
-          if (next && next.innerHTML !== el.innerHTML && !busy(el)) el.innerHTML = next.innerHTML;
+          if (next && sameButKeys(next.innerHTML) !== sameButKeys(el.innerHTML) && !busy(el)) el.innerHTML = next.innerHTML;
         });
         refresh.setAttribute('data-updated', String(Date.now()));
       }).catch(function () {});

@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+import SwablineStore
+
+extension HTTPField.Name {
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
+}
+
+/// Answers a request once per caller and key, and the same answer after:
+/// what the API's `Idempotency-Key` header and the pages' hidden
+/// `idempotency_key` field both stand on. One instance serves both, so a
+/// key is in flight once, whichever door it came through.
+///
+/// The answer is remembered in its own transaction right after the
+/// request's own: if the server dies between the two, a retry runs the
+/// request again, and the domain's own rules (rule 3: same ticket, same
+/// slot; a resent custody step answers the current state) keep it from
+/// making a second of anything.
+struct IdempotentAnswers: Sendable {
+    let store: Store
+    let inFlight = InFlightKeys()
+
+    /// What a second copy does while the first copy is still being answered.
+    enum WhileRunning {
+        /// 409 `idempotency_key_in_flight`: an API client retries by itself.
+        case refuse
+        /// Wait (up to the bound) and answer with the first copy's answer:
+        /// a browser shows only the answer to the last of two taps, so
+        /// that one must be the real answer, not "try again".
+        case wait(Duration)
+    }
+
+    /// A digest of what a key was used for: method, path and body.
+    static func fingerprint(_ request: Request, body: ByteBuffer) -> String {
+        var digest = SHA256()
+        digest.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
+        digest.update(data: Data(buffer: body))
+        return digest.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The remembered answer for `key`, or `run`'s answer, remembered.
+    ///
+    /// `run` must turn refusals into responses itself, so they are
+    /// remembered exactly as the caller saw them. A 5xx says nothing was
+    /// done and a redirect's meaning is in a header not kept, so neither is
+    /// remembered: a retry with the same key runs again.
+    func answer(
+        scope: String, key: String, fingerprint: String, whileRunning: WhileRunning, run: () async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        while true {
+            if let first = try await store.rememberedAnswer(scope: scope, key: key) {
+                return try Self.replay(first, fingerprint: fingerprint)
+            }
+            if inFlight.claim(scope, key) { break }
+            guard case let .wait(bound) = whileRunning, ContinuousClock.now - started < bound else {
+                throw Problem(.conflict, code: "idempotency_key_in_flight",
+                    detail: "A request with this Idempotency-Key is still being answered; retry in a moment.")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        defer { inFlight.release(scope, key) }
+        // A copy that finished between the lookup and the claim.
+        if let first = try await store.rememberedAnswer(scope: scope, key: key) {
+            return try Self.replay(first, fingerprint: fingerprint)
+        }
+        var response = try await run()
+        guard response.status.code < 300 || (400..<500).contains(response.status.code) else { return response }
+        let collector = BodyCollector()
+        try await response.body.write(CollectingWriter(collector: collector))
+        let answer = RememberedAnswer(
+            fingerprint: fingerprint, status: response.status.code,
+            contentType: response.headers[.contentType] ?? "application/json", body: Data(buffer: collector.buffer))
+        try await store.rememberAnswer(scope: scope, key: key, answer)
+        response.body = .init(byteBuffer: collector.buffer)
+        return response
+    }
+
+    /// The first answer again, marked `Idempotent-Replayed: true`; 409
+    /// `idempotency_key_reused` when the key was first used for something else.
+    static func replay(_ first: RememberedAnswer, fingerprint: String) throws -> Response {
+        guard first.fingerprint == fingerprint else {
+            throw Problem(.conflict, code: "idempotency_key_reused",
+                detail: "This Idempotency-Key was used for a different request; use a new key for a new request.")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = first.contentType
+        headers[.idempotentReplayed] = "true"
+        return Response(status: .init(code: first.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: first.body)))
+    }
+}
+
+/// Keys whose first request is being answered right now, so two copies of
+/// one request sent at once do not both run.
+final class InFlightKeys: Sendable {
+    private let keys = Mutex(Set<String>())
+
+    func claim(_ scope: String, _ key: String) -> Bool {
+        keys.withLock { $0.insert("\(scope)\n\(key)").inserted }
+    }
+
+    func release(_ scope: String, _ key: String) {
+        _ = keys.withLock { $0.remove("\(scope)\n\(key)") }
+    }
+}
+
+/// Where a response body is gathered so it can be remembered.
+final class BodyCollector: @unchecked Sendable {
+    // Written by one response writer at a time, read after it finished.
+    var buffer = ByteBuffer()
+}
+
+struct CollectingWriter: ResponseBodyWriter {
+    let collector: BodyCollector
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        var buffer = buffer
+        collector.buffer.writeBuffer(&buffer)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
