@@ -35,24 +35,27 @@ public enum ResultMatching {
         public var sampleSequence: Int64
         /// The sequence of the sample that decided the current outcome, if any.
         public var decidedBySequence: Int64?
+        /// The current outcome, if any (see `Outcome.after`).
+        public var current: Outcome?
 
-        public init(resident: Int64, sampleSequence: Int64, decidedBySequence: Int64?) {
+        public init(resident: Int64, sampleSequence: Int64, decidedBySequence: Int64?, current: Outcome? = nil) {
             self.resident = resident
             self.sampleSequence = sampleSequence
             self.decidedBySequence = decidedBySequence
+            self.current = current
         }
     }
 
     /// The outcome each member of a tube gets from its result. A member whose
     /// outcome was already decided by a later sample (a retest that came back
-    /// first) keeps it.
+    /// first) keeps it; an unreadable retest leaves a pool-positive member
+    /// pool-positive (`Outcome.after`).
     public static func outcomes(
         for result: TubeResult, mode: TubeMode, members: [Member]
     ) -> [(resident: Int64, outcome: Outcome)] {
-        let outcome = Outcome.from(result, in: mode)
-        return members.compactMap { member in
+        members.compactMap { member in
             if let decided = member.decidedBySequence, decided > member.sampleSequence { return nil }
-            return (member.resident, outcome)
+            return (member.resident, Outcome.after(result, in: mode, was: member.current))
         }
     }
 }

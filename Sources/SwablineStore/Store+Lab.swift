@@ -126,7 +126,7 @@ extension Store {
             try recordCustody(db, subject: "tube", code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
             let members = try Row.fetchAll(
                 db.cachedStatement(sql: """
-                    SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample FROM sample s
+                    SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status FROM sample s
                     LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
                     WHERE s.tube_code = ?
                     """),
@@ -135,7 +135,11 @@ extension Store {
             let bySample = Dictionary(uniqueKeysWithValues: members.map { ($0["resident_id"] as Int64, $0["sample_id"] as Int64) })
             let outcomes = ResultMatching.outcomes(
                 for: posted.result, mode: mode,
-                members: members.map { .init(resident: $0["resident_id"], sampleSequence: $0["sample_id"], decidedBySequence: $0["decided_by_sample"]) })
+                members: members.map {
+                    .init(
+                        resident: $0["resident_id"], sampleSequence: $0["sample_id"], decidedBySequence: $0["decided_by_sample"],
+                        current: ($0["status"] as String?).flatMap(Outcome.init(rawValue:)))
+                })
             let outcomeSubscribers = try callbackSubscribers(db, of: .residentOutcome)
             for (resident, outcome) in outcomes {
                 try db.cachedStatement(

@@ -95,6 +95,28 @@ struct ResultAndCustodyTests {
         #expect(outcomes.map(\.outcome) == [.poolPositive])
     }
 
+    @Test("an unreadable retest clears nobody: a pool-positive person stays pool-positive and is never pooled again")
+    func invalidRetestKeepsPoolPositive() throws {
+        let retest = ResultMatching.outcomes(
+            for: .invalid, mode: .single,
+            members: [
+                .init(resident: 1, sampleSequence: 20, decidedBySequence: 10, current: .poolPositive),
+                .init(resident: 2, sampleSequence: 21, decidedBySequence: 11, current: .invalid),
+                .init(resident: 3, sampleSequence: 22, decidedBySequence: nil, current: .pending),
+            ])
+        #expect(retest.map(\.outcome) == [.poolPositive, .invalid, .invalid])
+        #expect(Outcome.after(.negative, in: .single, was: .poolPositive) == .negative)
+        #expect(Outcome.after(.positive, in: .single, was: .poolPositive) == .positive)
+        // So the next scan of person 1 into a pooled tube is refused, as after the first positive pool.
+        #expect(throws: RuleViolation.retestNeedsSingleTube(resident: "R1")) {
+            try SampleAdmission.decide(
+                SampleRequest(
+                    tube: .init(code: "P", mode: .pooled10, state: .open, filled: 0), resident: "R1", singleTube: false,
+                    outcome: retest[0].outcome, latestSampleTube: "S1", householdWaiting: 1, householdInThisTube: 0,
+                    householdOpenTubeElsewhere: nil))
+        }
+    }
+
     @Test("every tube step in order is accepted") func tubeChain() throws {
         var state = TubeState.open
         for event in [CustodyEvent.sealed, .boxed, .pickedUp, .handedOver, .received, .resulted] {

@@ -116,6 +116,25 @@ struct StoreRuleTests {
         #expect(try await f.store.retests(site: Fixture.site, by: f.staff).total == 2)
     }
 
+    @Test("an invalid single-tube retest keeps the person pool-positive, on the retest list, and out of pooled tubes")
+    func invalidRetest() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        try await f.shipTube("P1", residents: people, box: "B1")
+        _ = try await f.results("w1", [("P1", .positive)])
+        try await f.shipTube("S1", residents: [people[0]], box: "B2", station: "s1", mode: .single)
+        _ = try await f.results("w2", [("S1", .invalid)])
+        #expect(try await f.store.outcome(resident: people[0], by: f.staff).outcome == .poolPositive)
+        #expect(try await f.store.retests(site: Fixture.site, by: f.staff).total == 3, "still due a retest")
+        _ = try await f.store.openTube(site: Fixture.site, code: "P2", station: "s2", mode: nil, by: f.staff)
+        await #expect(throws: StoreError.rule(.retestNeedsSingleTube(resident: people[0]))) {
+            try await f.store.addSample(tube: "P2", resident: people[0], by: f.staff)
+        }
+        try await f.shipTube("S2", residents: [people[0]], box: "B3", station: "s1", mode: .single)
+        _ = try await f.results("w3", [("S2", .negative)])
+        #expect(try await f.store.outcome(resident: people[0], by: f.staff).outcome == .negative)
+    }
+
     @Test("rule 6: results for a tube not received, and pickup of an unsealed box, are refused")
     func custody() async throws {
         let f = try await Fixture.make()
