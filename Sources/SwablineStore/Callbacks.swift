@@ -13,6 +13,8 @@ public enum CallbackEvent: String, Sendable, CaseIterable, Codable {
     case tubeSealed = "tube.sealed"
     /// A lab's result was applied to a tube.
     case tubeResulted = "tube.resulted"
+    /// A tube was reported lost before it was boxed; its members are sampled again.
+    case tubeLost = "tube.lost"
 }
 
 /// The body of every callback, as Standard Webhooks suggests: the event's
@@ -31,8 +33,11 @@ public struct ResidentOutcomeCallback: Sendable, Codable, Equatable {
     public var round: String
     public var outcome: Outcome
     public var tube: String
-    public var tubeResult: TubeResult
-    public var testedAt: String
+    /// The lab's result for the tube; absent when the tube was lost.
+    public var tubeResult: TubeResult?
+    public var testedAt: String?
+    /// The tube was lost before any lab saw it: sample the resident again.
+    public var tubeLost: Bool
 }
 
 /// A subscriber as the CLI and the coordinator see it; its secret is shown

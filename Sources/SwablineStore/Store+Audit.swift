@@ -12,6 +12,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     /// A coordinator saw the unmasked ID number and phone.
     case revealed
     case anomalyResolved = "anomaly_resolved"
+    /// A tube was reported lost (dropped, broken, a wrong barcode opened), with the reason.
+    case tubeLost = "tube_lost"
 }
 
 /// One line of a trail: an audit event or a custody step, in time order.

@@ -124,43 +124,9 @@ extension Store {
                 sql: "UPDATE tube SET state = 'resulted', result = ?, ct = ?, tested_at = ? WHERE code = ?").execute(
                 arguments: [posted.result.rawValue, posted.ct, posted.testedAt, posted.tube])
             try recordCustody(db, subject: "tube", code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
-            let members = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status FROM sample s
-                    LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
-                    WHERE s.tube_code = ?
-                    """),
-                arguments: [posted.tube])
-            let mode = TubeMode(rawValue: tube["mode"])!
-            let bySample = Dictionary(uniqueKeysWithValues: members.map { ($0["resident_id"] as Int64, $0["sample_id"] as Int64) })
-            let outcomes = ResultMatching.outcomes(
-                for: posted.result, mode: mode,
-                members: members.map {
-                    .init(
-                        resident: $0["resident_id"], sampleSequence: $0["sample_id"], decidedBySequence: $0["decided_by_sample"],
-                        current: ($0["status"] as String?).flatMap(Outcome.init(rawValue:)))
-                })
-            let outcomeSubscribers = try callbackSubscribers(db, of: .residentOutcome)
-            for (resident, outcome) in outcomes {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
-                          updated_at = excluded.updated_at
-                        """).execute(
-                    arguments: [tube["round_id"], resident, outcome.rawValue, bySample[resident], now])
-                try enqueueCallback(
-                    db, event: .residentOutcome, subscribers: outcomeSubscribers, orderingKey: "resident:\(resident)", now: now
-                ) {
-                    let who = try Row.fetchOne(
-                        db.cachedStatement(sql: """
-                            SELECT r.code, r.site_id, (SELECT name FROM round WHERE id = ?) AS round FROM resident r WHERE r.id = ?
-                            """), arguments: [tube["round_id"], resident])!
-                    return ResidentOutcomeCallback(
-                        resident: who["code"], site: who["site_id"], round: who["round"], outcome: outcome, tube: posted.tube,
-                        tubeResult: posted.result, testedAt: posted.testedAt)
-                }
-            }
+            try decideOutcomes(
+                db, tube: posted.tube, round: tube["round_id"], mode: TubeMode(rawValue: tube["mode"])!,
+                cause: .labResult(posted.result, testedAt: posted.testedAt), now: now)
             try enqueueCallback(db, event: .tubeResulted, orderingKey: "tube:\(posted.tube)", now: now) {
                 try tubeView(db, code: posted.tube)
             }

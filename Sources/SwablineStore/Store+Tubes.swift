@@ -147,12 +147,18 @@ extension Store {
             try db.cachedStatement(
                 sql: "UPDATE tube SET state = 'sealed', partial = ? WHERE code = ?").execute( arguments: [tube.filled < tube.capacity, code])
             try Self.recordCustody(db, subject: "tube", code: code, event: .sealed, actor: actor, now: now, tubeCount: tube.filled)
-            try db.cachedStatement(
-                sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = 'called'").execute(
-                arguments: [row["round_id"], tube.site, tube.station])
+            try Self.releaseCalled(db, round: row["round_id"], site: tube.site, station: tube.station)
             let sealed = try Self.tubeView(db, code: code)
             try Self.enqueueCallback(db, event: .tubeSealed, orderingKey: "tube:\(code)", now: now) { sealed }
             return sealed
         }
+    }
+
+    /// Sends everyone called to a station but not swabbed back to waiting,
+    /// keeping their place: the station's tube is closed (sealed or lost).
+    static func releaseCalled(_ db: Database, round: Int64, site: String, station: String) throws {
+        try db.cachedStatement(
+            sql: "UPDATE ticket SET status = 'waiting', station_id = NULL WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = 'called'"
+        ).execute(arguments: [round, site, station])
     }
 }

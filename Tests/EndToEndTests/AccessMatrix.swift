@@ -98,6 +98,8 @@ enum AccessMatrix {
         "POST /v1/tubes/{tube}/samples": Row(
             allowed: [.staff], path: "/v1/tubes/T1/samples", body: #"{"resident_code":"FFY000005"}"#, setup: tubeOpen),
         "POST /v1/tubes/{tube}/seal": Row(allowed: [.staff], path: "/v1/tubes/T1/seal", setup: tubeFilled),
+        "POST /v1/tubes/{tube}/lost": Row(
+            allowed: [.staff, .coordinator], path: "/v1/tubes/T1/lost", body: #"{"reason":"dropped at the desk"}"#, setup: tubeFilled),
         "POST /v1/sites/{site}/boxes": Row(allowed: [.staff], path: "\(site)/boxes", body: #"{"box":"B1"}"#),
         "POST /v1/boxes/{box}/tubes": Row(allowed: [.staff], path: "/v1/boxes/B1/tubes", body: #"{"tube":"T1"}"#, setup: boxPacking),
         "POST /v1/boxes/{box}/seal": Row(allowed: [.staff], path: "/v1/boxes/B1/seal", setup: boxPacked),

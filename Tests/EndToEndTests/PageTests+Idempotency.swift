@@ -35,7 +35,7 @@ struct PageIdempotencyTests {
             let cookie = Self.session(server.staff)
             _ = try await http.send("POST", "/v1/sites/fangfeiyuan/tubes", token: server.staff, body: Data(#"{"tube":"T-KEYS","station":"s1"}"#.utf8))
             _ = try await http.send("POST", "/v1/sites/fangfeiyuan/boxes", token: server.staff, body: Data(#"{"box":"B-KEYS"}"#.utf8))
-            for (path, forms) in [("/sites/fangfeiyuan/gate", 1), ("/sites/fangfeiyuan/stations/s1", 3), ("/sites/fangfeiyuan/packing", 3)] {
+            for (path, forms) in [("/sites/fangfeiyuan/gate", 1), ("/sites/fangfeiyuan/stations/s1", 4), ("/sites/fangfeiyuan/packing", 3)] {
                 let first = try await http.send("GET", path, headers: cookie)
                 let again = try await http.send("GET", path, headers: cookie)
                 let keys = Self.keys(first.text)

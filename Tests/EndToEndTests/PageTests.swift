@@ -138,6 +138,29 @@ struct PageTests {
         }
     }
 
+    @Test("a desk gives up a tube opened by a wrong scan: the station is free again and the tube is lost")
+    func giveUpTube() async throws {
+        let server = try await TestServer.make()
+        try await server.application.test(.live) { client in
+            let path = "/sites/fangfeiyuan/stations/s1"
+            try await client.execute(uri: path, method: .post, headers: Self.cookie(server.staff), body: Self.form(["action": "open", "tube": "WRONG-9"])) {
+                #expect(String(buffer: $0.body).contains(#"id="lost-form""#))
+            }
+            try await client.execute(uri: path, method: .post, headers: Self.cookie(server.staff), body: Self.form(["action": "lost", "tube": "WRONG-9", "reason": ""])) {
+                #expect($0.status == .unprocessableContent && String(buffer: $0.body).contains("invalid_field"))
+            }
+            try await client.execute(
+                uri: path, method: .post, headers: Self.cookie(server.staff), body: Self.form(["action": "lost", "tube": "WRONG-9", "reason": "扫错条码"])
+            ) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok && html.contains(#"id="notice""#) && html.contains("WRONG-9"))
+                #expect(html.contains(#"id="open-form""#), "the station can open a new tube")
+            }
+            let tube = try await client.execute(uri: "/v1/audit?tube=WRONG-9", method: .get, headers: [.authorization: "Bearer \(server.coordinator)"])
+            #expect(String(buffer: tube.body).contains("扫错条码"), "the reason is in the audit log")
+        }
+    }
+
     @Test("a form posted from another origin is refused and changes nothing")
     func crossOrigin() async throws {
         let server = try await TestServer.make()

@@ -2,7 +2,7 @@ import Hummingbird
 import SwablineCore
 import SwablineStore
 
-/// Tubes at a station: open, fill, seal.
+/// Tubes at a station: open, fill, seal; or report one lost.
 struct TubeController {
     let store: Store
 
@@ -16,11 +16,16 @@ struct TubeController {
         var residentCode: String
     }
 
+    struct LostRequest: Decodable {
+        var reason: String
+    }
+
     var endpoints: RouteCollection<AppContext> {
         let routes = RouteCollection(context: AppContext.self)
         routes.post("sites/:site/tubes", use: open)
         routes.post("tubes/:tube/samples", use: addSample)
         routes.post("tubes/:tube/seal", use: seal)
+        routes.post("tubes/:tube/lost", use: lost)
         return routes
     }
 
@@ -47,5 +52,11 @@ struct TubeController {
 
     @Sendable func seal(_ request: Request, context: AppContext) async throws -> TubeView {
         try await store.sealTube(try context.code("tube"), by: try context.requireActor())
+    }
+
+    @Sendable func lost(_ request: Request, context: AppContext) async throws -> TubeView {
+        let actor = try context.requireActor()
+        let body = try await request.decode(as: LostRequest.self, context: context)
+        return try await store.reportTubeLost(try context.code("tube"), reason: body.reason, by: actor)
     }
 }

@@ -16,6 +16,7 @@ extension PageText {
         ("error_tubes_open", "还有未封的采样管", "Tubes still open"),
         ("error_conflict", "与已有记录冲突", "Conflicts with what is recorded"),
         ("error_too_many_attempts", "尝试次数过多", "Too many attempts"),
+        ("error_tube_already_boxed", "采样管已装箱", "Tube already boxed"),
         ("error_idempotency_key_in_flight", "上一次提交仍在处理中", "Still answering the first tap"),
     ]
 
@@ -58,6 +59,7 @@ extension PageText {
         "tubes_open": "还有采样管未封，请先封管再开新轮次。",
         "conflict": "与已有记录冲突，未做任何更改。",
         "too_many_attempts": "登录失败次数过多，请稍后再试。",
+        "tube_already_boxed": "这根管已装箱，随箱转运，不能在这里作废。",
         "idempotency_key_in_flight": "同一表单的上一次提交仍在处理中，请稍等片刻再打开本页查看结果，不要重复提交。",
     ]
 }

@@ -3,7 +3,7 @@ import SwablineCore
 import SwablineStore
 
 /// A sampling station's desk: open a tube, call the next group, scan each
-/// person into the tube, seal it.
+/// person into the tube, seal it (or give it up as lost).
 struct StationPage {
     let store: Store
 
@@ -59,8 +59,16 @@ struct StationPage {
                 let tube = try await store.sealTube(try await openTube(site, station: station), by: site.actor)
                 notice = ["text": "\(page.language("tube_sealed")): \(tube.code) \(tube.filled)/\(tube.capacity)"
                     + (tube.partial ? " (\(page.language("partial")))" : "")]
+            case "lost":
+                // The tube named by the page, not whichever is open now: a stale page must not give up a newer tube.
+                let tube = try await store.reportTubeLost(form["tube"], reason: form["reason"], by: site.actor)
+                notice = [
+                    "text": "\(page.language("tube_lost")): \(tube.code)"
+                        + (tube.filled > 0 ? " · \(page.language("sample_again")): \(tube.filled)" : ""),
+                    "warn": true,
+                ]
             default:
-                throw Problem.invalidField("action", "must be open, call, sample or seal")
+                throw Problem.invalidField("action", "must be open, call, sample, seal or lost")
             }
         } catch {
             guard let problem = Problem.from(error) else { throw error }

@@ -1,0 +1,70 @@
+import GRDB
+import SwablineCore
+
+/// Why a tube's members get an outcome.
+enum OutcomeCause {
+    /// The lab's result, tested at the lab's time.
+    case labResult(TubeResult, testedAt: String)
+    /// The tube was lost before any lab saw it: for its members it is as
+    /// good as unreadable, so they are sampled again.
+    case tubeLost
+
+    var result: TubeResult {
+        switch self {
+        case let .labResult(result, _): result
+        case .tubeLost: .invalid
+        }
+    }
+}
+
+extension Store {
+    /// Decides the outcome of every member of a tube from its result (a
+    /// lab's, or none for a tube that was lost), writes them, and puts
+    /// a `resident.outcome` callback for each in the outbox, all in the
+    /// caller's transaction. A member decided by a later sample keeps that
+    /// outcome; an unreadable retest keeps a pool-positive member so
+    /// (`ResultMatching.outcomes`).
+    static func decideOutcomes(_ db: Database, tube: String, round: Int64, mode: TubeMode, cause: OutcomeCause, now: String) throws {
+        let members = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status FROM sample s
+                LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
+                WHERE s.tube_code = ?
+                """),
+            arguments: [tube])
+        let bySample = Dictionary(uniqueKeysWithValues: members.map { ($0["resident_id"] as Int64, $0["sample_id"] as Int64) })
+        let outcomes = ResultMatching.outcomes(
+            for: cause.result, mode: mode,
+            members: members.map {
+                .init(
+                    resident: $0["resident_id"], sampleSequence: $0["sample_id"], decidedBySequence: $0["decided_by_sample"],
+                    current: ($0["status"] as String?).flatMap(Outcome.init(rawValue:)))
+            })
+        let subscribers = try callbackSubscribers(db, of: .residentOutcome)
+        for (resident, outcome) in outcomes {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
+                      updated_at = excluded.updated_at
+                    """).execute(
+                arguments: [round, resident, outcome.rawValue, bySample[resident], now])
+            try enqueueCallback(db, event: .residentOutcome, subscribers: subscribers, orderingKey: "resident:\(resident)", now: now) {
+                let who = try Row.fetchOne(
+                    db.cachedStatement(sql: """
+                        SELECT r.code, r.site_id, (SELECT name FROM round WHERE id = ?) AS round FROM resident r WHERE r.id = ?
+                        """), arguments: [round, resident])!
+                var callback = ResidentOutcomeCallback(
+                    resident: who["code"], site: who["site_id"], round: who["round"], outcome: outcome, tube: tube, tubeLost: false)
+                switch cause {
+                case let .labResult(result, testedAt):
+                    callback.tubeResult = result
+                    callback.testedAt = testedAt
+                case .tubeLost:
+                    callback.tubeLost = true
+                }
+                return callback
+            }
+        }
+    }
+}
