@@ -45,6 +45,29 @@ public enum PersonalData {
     /// `138****5678`.
     public static func maskPhone(_ phone: String) -> String { mask(phone, keepFirst: 3, keepLast: 4) }
 
+    /// Free text with every run of 11 or more digits (and an ID number's
+    /// final X) masked as an ID number is: what someone typed into a note
+    /// or a path may hold a phone or ID number, which must not be kept or
+    /// shown in full (rule 8).
+    public static func maskNumbers(in text: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            out += run.count >= 11 ? maskNationalID(run) : run
+            run = ""
+        }
+        for character in text {
+            if character.isASCII, character.isNumber || ((character == "X" || character == "x") && run.count >= 11) {
+                run.append(character)
+            } else {
+                flush()
+                out.append(character)
+            }
+        }
+        flush()
+        return out
+    }
+
     static func mask(_ value: String, keepFirst: Int, keepLast: Int) -> String {
         let chars = Array(value)
         guard chars.count > keepFirst + keepLast else { return String(repeating: "*", count: chars.count) }

@@ -66,7 +66,8 @@ public enum SampleAdmission: Sendable, Equatable {
     /// 3 and 6 in the order a person at the desk would want to hear them.
     public static func decide(_ request: SampleRequest) throws(RuleViolation) -> SampleAdmission {
         let tube = request.tube
-        if request.latestSampleTube == tube.code { return .alreadyInThisTube }
+        // A rescan answers the same slot, unless the tube was lost: then the person is sampled again elsewhere.
+        if request.latestSampleTube == tube.code, tube.state != .lost { return .alreadyInThisTube }
         guard tube.state == .open else { throw .tubeNotOpen(tube: tube.code, state: tube.state) }
 
         let kind: SampleAdmission

@@ -69,7 +69,8 @@ extension Store {
     /// note are kept.
     public func resolveAnomaly(id: Int64, note: String, by actor: Actor) async throws -> AnomalyView {
         try Self.requireCoordinator(actor)
-        let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A note that names a phone or ID number keeps it masked (rule 8).
+        let note = PersonalData.maskNumbers(in: note.trimmingCharacters(in: .whitespacesAndNewlines))
         guard !note.isEmpty, note.count <= 500 else {
             throw StoreError.invalid(field: "note", why: "must be 1 to 500 characters: what was checked and what was done")
         }

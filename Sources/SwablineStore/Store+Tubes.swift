@@ -140,10 +140,10 @@ extension Store {
             let row = try Self.scopedTube(db, code: code, actor: actor)
             let tube = Self.tubeView(row)
             if tube.state.isReached(by: .sealed) { return tube }  // a resent seal: the tube as it is, no change
+            _ = try StoreError.checking { try tube.state.applying(.sealed) }
             guard tube.filled > 0 else {
                 throw StoreError.conflict(code: "empty_tube", message: "Tube \(code) holds nobody yet: there is nothing to seal.")
             }
-            _ = try StoreError.checking { try tube.state.applying(.sealed) }
             try db.cachedStatement(
                 sql: "UPDATE tube SET state = 'sealed', partial = ? WHERE code = ?").execute( arguments: [tube.filled < tube.capacity, code])
             try Self.recordCustody(db, subject: "tube", code: code, event: .sealed, actor: actor, now: now, tubeCount: tube.filled)

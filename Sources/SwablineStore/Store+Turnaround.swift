@@ -27,7 +27,8 @@ extension Store {
             _ = try self.site(db, site)
             let round = try Self.currentRound(db)
             // Tubes get their own 'received' and 'resulted' events when their box is received
-            // and when their result is applied; each happens once per tube.
+            // and when their result is applied; each happens once per tube. A lost tube never
+            // arrives, so its samples are not awaited (its people are on the retest list).
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT t.code,
@@ -36,7 +37,7 @@ extension Store {
                     FROM sample s JOIN tube t ON t.code = s.tube_code
                     LEFT JOIN custody_event r ON r.subject = 'tube' AND r.code = t.code AND r.event = 'received'
                     LEFT JOIN custody_event x ON x.subject = 'tube' AND x.code = t.code AND x.event = 'resulted'
-                    WHERE t.site_id = ? AND t.round_id = ?
+                    WHERE t.site_id = ? AND t.round_id = ? AND t.state <> 'lost'
                     """),
                 arguments: [site, round.id])
             var toReceipt: [Double] = [], toResult: [String: Double] = [:], awaitingResult: Set<String> = []

@@ -43,6 +43,18 @@ struct PageIdempotencyTests {
                 #expect(keys.allSatisfy { UUID(uuidString: $0) != nil }, "\(path): a form without a key: \(keys)")
                 #expect(Set(keys).isDisjoint(with: Self.keys(again.text)), "\(path): a key was used for two renders")
             }
+            // The walk-in form (an unknown code) beside the scan form, and the courier's pickup form.
+            let walkIn = try await http.send("POST", "/sites/fangfeiyuan/gate", body: Self.form(["resident_code": "FFY-NEW-7"]), headers: cookie)
+            #expect(Self.keys(walkIn.text).count == 2 && Self.keys(walkIn.text).allSatisfy { UUID(uuidString: $0) != nil }, "\(walkIn)")
+            for (path, body) in [
+                ("/v1/sites/fangfeiyuan/checkins", #"{"resident_code":"FFY000005"}"#), ("/v1/tubes/T-KEYS/samples", #"{"resident_code":"FFY000005"}"#),
+                ("/v1/tubes/T-KEYS/seal", "{}"), ("/v1/boxes/B-KEYS/tubes", #"{"tube":"T-KEYS"}"#), ("/v1/boxes/B-KEYS/seal", "{}"),
+            ] {
+                let reply = try await http.send("POST", path, token: server.staff, body: Data(body.utf8))
+                #expect(reply.status < 300, "\(reply)")
+            }
+            let courier = try await http.send("GET", "/courier", headers: Self.session(server.courier))
+            #expect(Self.keys(courier.text).count == 1 && UUID(uuidString: Self.keys(courier.text)[0]) != nil, "\(courier)")
         }
     }
 

@@ -151,6 +151,12 @@ struct PageTests {
             }
             try await client.execute(
                 uri: path, method: .post, headers: Self.cookie(server.staff), body: Self.form(["action": "lost", "tube": "WRONG-9", "reason": "扫错条码"])
+            ) {
+                #expect($0.status == .unprocessableContent && String(buffer: $0.body).contains("confirm"), "the box must be ticked")
+            }
+            try await client.execute(
+                uri: path, method: .post, headers: Self.cookie(server.staff),
+                body: Self.form(["action": "lost", "tube": "WRONG-9", "reason": "扫错条码", "confirm": "on"])
             ) { response in
                 let html = String(buffer: response.body)
                 #expect(response.status == .ok && html.contains(#"id="notice""#) && html.contains("WRONG-9"))

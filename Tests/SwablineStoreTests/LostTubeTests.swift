@@ -69,6 +69,26 @@ struct LostTubeTests {
         #expect(try await f.store.addSample(tube: "S-NEXT", resident: people[0], by: f.staff).retest)
     }
 
+    @Test("a lost tube is not awaited at the lab, takes no more samples, cannot be sealed, and a number in its reason is masked")
+    func afterTheLoss() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        for code in people { _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff) }
+        _ = try await f.store.openTube(site: Fixture.site, code: "BROKEN", station: "s1", mode: nil, by: f.staff)
+        _ = try await f.store.addSample(tube: "BROKEN", resident: people[0], by: f.staff)
+        #expect(try await f.store.turnaround(site: Fixture.site, by: f.staff).awaitingReceipt == 1)
+        _ = try await f.store.reportTubeLost("BROKEN", reason: "cracked; resident 13812345678 told", by: f.staff)
+        #expect(try await f.store.turnaround(site: Fixture.site, by: f.staff).awaitingReceipt == 0)
+        await #expect(throws: StoreError.rule(.tubeNotOpen(tube: "BROKEN", state: .lost))) {
+            try await f.store.addSample(tube: "BROKEN", resident: people[0], by: f.staff)
+        }
+        await #expect(throws: StoreError.rule(.tubeStepSkipped(from: .lost, event: .sealed))) {
+            try await f.store.sealTube("BROKEN", by: f.staff)
+        }
+        let detail = try await f.store.auditTrail(.tube("BROKEN"), by: f.coordinator).last?.detail ?? ""
+        #expect(detail == "cracked; resident 138****5678 told")
+    }
+
     @Test("a boxed tube, an empty reason, a courier and another site's staff are refused, and nothing changes")
     func refusals() async throws {
         let f = try await Fixture.make()

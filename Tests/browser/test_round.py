@@ -132,13 +132,22 @@ class Round:
         field.send_keys(code + Keys.ENTER)
         WebDriverWait(self.driver, 10).until(lambda d: old != d.find_element(By.TAG_NAME, "html"))
 
-    def tap_twice(self, form_css, field_css, code):
+    def posts(self, route):
+        """How many POSTs the server has answered on a route, from /metrics."""
+        with urllib.request.urlopen(self.base + "/metrics", timeout=5) as reply:
+            lines = reply.read().decode().splitlines()
+        wanted = (f'http_route="{route}"', 'http_request_method="POST"')
+        return sum(int(float(line.rsplit(" ", 1)[1])) for line in lines
+                   if line.startswith("hb_requests{") and all(w in line for w in wanted))
+
+    def tap_twice(self, form_css, field_css, code, route):
         """A double tap on a slow mobile network: the code is typed, the form
         sent, and sent again 200 ms later while the first is still on its
         way (800 ms of latency, emulated by Chromium). Both reach the server;
         the browser shows the answer to the second, which must be the first
         one's page, not a refusal of the copy."""
         d = self.driver
+        before = self.posts(route)
         self.find(field_css).send_keys(code)
         d.execute_cdp_cmd("Network.enable", {})
         slow = {"offline": False, "latency": 800, "downloadThroughput": -1, "uploadThroughput": -1}
@@ -154,6 +163,8 @@ class Round:
             d.execute_cdp_cmd("Network.emulateNetworkConditions", dict(slow, latency=0))
         problems = d.find_elements(By.ID, "problem")
         assert not problems, f"the second tap was refused: {problems[0].text}"
+        sent = self.posts(route) - before
+        assert sent == 2, f"the double tap reached the server {sent} time(s), not twice"
 
     def submit(self, form_css, button_css="button"):
         old = self.driver.find_element(By.TAG_NAME, "html")
@@ -290,7 +301,7 @@ class Round:
 
         self.step("the packer boxes the tube and seals the box (a double tap on a slow network makes one box)")
         self.go(f"/sites/{SITE}/packing")
-        self.tap_twice("#new-box", "#box", "FFY-B01")
+        self.tap_twice("#new-box", "#box", "FFY-B01", "/sites/{site}/packing")
         self.scan("#box-FFY-B01 input[name=tube]", "FFY-T0001")
         assert self.text("#box-FFY-B01 .count") == "1"
         self.shot("07-packing")

@@ -10,8 +10,8 @@
 ///
 /// Only the steps that change something or that the server must refuse
 /// are in it: a desk's call that finds nobody is not, so a desk takes up
-/// its tube with its first call that calls someone (the server cannot
-/// give up an empty tube, see `DaySimulation`).
+/// its tube with its first call that calls someone (an empty tube would
+/// have to be given up as lost, see `DaySimulation`).
 public struct DayScript: Sendable, Hashable {
     public enum Step: Sendable, Hashable {
         /// The resident is scanned at the gate (a walk-in registers).

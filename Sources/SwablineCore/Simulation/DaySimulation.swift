@@ -9,8 +9,9 @@
 /// the rules exactly as the server would, refusals included.
 ///
 /// One liberty: a desk whose open tube is still empty takes the mode the
-/// queue needs (a single tube for a single-tube person). The server cannot
-/// do that yet (an empty tube can be neither sealed nor given up);
+/// queue needs (a single tube for a single-tube person). At the server the
+/// desk would give the empty tube up (`POST /v1/tubes/{tube}/lost`) and
+/// open a new barcode, which the replay does not do;
 /// `SamplingDay.emptyTubesExchanged` counts how often a day needed it.
 public enum DaySimulation {
     /// Simulates the day and sums it up. The site (or `parameters.stations`)

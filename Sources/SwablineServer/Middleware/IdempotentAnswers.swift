@@ -46,13 +46,16 @@ struct IdempotentAnswers: Sendable {
     /// `run` must turn refusals into responses itself, so they are
     /// remembered exactly as the caller saw them. A 5xx says nothing was
     /// done and a redirect's meaning is in a header not kept, so neither is
-    /// remembered: a retry with the same key runs again.
+    /// remembered: a retry with the same key runs again. With
+    /// `replayWithin`, an answer older than that is not replayed: the
+    /// request runs again and its answer replaces the old one.
     func answer(
-        scope: String, key: String, fingerprint: String, whileRunning: WhileRunning, run: () async throws -> Response
+        scope: String, key: String, fingerprint: String, whileRunning: WhileRunning, replayWithin: TimeInterval? = nil,
+        run: () async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
         while true {
-            if let first = try await store.rememberedAnswer(scope: scope, key: key) {
+            if let first = try await store.rememberedAnswer(scope: scope, key: key, within: replayWithin) {
                 return try Self.replay(first, fingerprint: fingerprint)
             }
             if inFlight.claim(scope, key) { break }
@@ -64,7 +67,7 @@ struct IdempotentAnswers: Sendable {
         }
         defer { inFlight.release(scope, key) }
         // A copy that finished between the lookup and the claim.
-        if let first = try await store.rememberedAnswer(scope: scope, key: key) {
+        if let first = try await store.rememberedAnswer(scope: scope, key: key, within: replayWithin) {
             return try Self.replay(first, fingerprint: fingerprint)
         }
         var response = try await run()
@@ -74,7 +77,7 @@ struct IdempotentAnswers: Sendable {
         let answer = RememberedAnswer(
             fingerprint: fingerprint, status: response.status.code,
             contentType: response.headers[.contentType] ?? "application/json", body: Data(buffer: collector.buffer))
-        try await store.rememberAnswer(scope: scope, key: key, answer)
+        try await store.rememberAnswer(scope: scope, key: key, answer, replacing: replayWithin != nil)
         response.body = .init(byteBuffer: collector.buffer)
         return response
     }

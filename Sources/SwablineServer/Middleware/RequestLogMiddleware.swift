@@ -36,22 +36,5 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The path with every long run of digits (and an ID's final X) masked.
-    static func scrub(_ path: String) -> String {
-        var out = ""
-        var run = ""
-        func flush() {
-            out += run.count >= 11 ? PersonalData.maskNationalID(run) : run
-            run = ""
-        }
-        for character in path {
-            if character.isASCII, character.isNumber || ((character == "X" || character == "x") && run.count >= 11) {
-                run.append(character)
-            } else {
-                flush()
-                out.append(character)
-            }
-        }
-        flush()
-        return out
-    }
+    static func scrub(_ path: String) -> String { PersonalData.maskNumbers(in: path) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// A double-tapped button or a resent scan on a page is answered once: the
@@ -17,6 +18,10 @@ struct PageIdempotencyMiddleware: RouterMiddleware {
     static let field = "idempotency_key"
     /// How long a second tap waits for the first tap's answer before it is told to try again.
     static let patience: Duration = .seconds(10)
+    /// How long a page's answer is replayed. A double tap or a resent scan
+    /// comes within seconds; a page brought back hours later from the
+    /// browser's history whose button is pressed again means it.
+    static let replayWithin: TimeInterval = 10 * 60
     let answers: IdempotentAnswers
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
@@ -29,7 +34,8 @@ struct PageIdempotencyMiddleware: RouterMiddleware {
         let fingerprint = IdempotentAnswers.fingerprint(request, body: body)
         let page = PageEnvironment(request: request, actor: actor)
         var response = try await answers.answer(
-            scope: actor.label, key: "page:\(fingerprint)", fingerprint: fingerprint, whileRunning: .wait(Self.patience)
+            scope: actor.label, key: "page:\(fingerprint)", fingerprint: fingerprint, whileRunning: .wait(Self.patience),
+            replayWithin: Self.replayWithin
         ) {
             do {
                 return try await next(forwarded, context)

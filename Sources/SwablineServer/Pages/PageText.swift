@@ -59,6 +59,7 @@ enum PageText {
         ("give_up_hint", "采样管掉落、破损或扫错条码时使用。管内的人都要重新采样：请把他们扫入下一根管。",
          "For a tube dropped, broken or opened by a wrong scan. Everyone in it must be sampled again: scan them into the next tube."),
         ("reason", "原因", "Reason"),
+        ("give_up_confirm", "确认：管内的人都要重新采样", "Yes: everyone in it is sampled again"),
         ("tube_lost", "已作废采样管", "Tube given up"),
         ("sample_again", "需重新采样", "to sample again"),
         ("partial", "未满", "partly filled"),

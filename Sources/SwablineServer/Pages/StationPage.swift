@@ -60,11 +60,16 @@ struct StationPage {
                 notice = ["text": "\(page.language("tube_sealed")): \(tube.code) \(tube.filled)/\(tube.capacity)"
                     + (tube.partial ? " (\(page.language("partial")))" : "")]
             case "lost":
+                // A scanner's Enter in the reason field must not give up a full tube: the box must be ticked.
+                guard form.checked("confirm") else { throw Problem.invalidField("confirm", "must be ticked: everyone in the tube is sampled again") }
                 // The tube named by the page, not whichever is open now: a stale page must not give up a newer tube.
+                let before = try await store.stationStatus(site: site.id, station: station, by: site.actor)
+                let members = before.tube?.code == form["tube"] ? before.inTube : []
                 let tube = try await store.reportTubeLost(form["tube"], reason: form["reason"], by: site.actor)
+                // The tube's list is gone from the page with the tube: say who is to be sampled again.
                 notice = [
                     "text": "\(page.language("tube_lost")): \(tube.code)"
-                        + (tube.filled > 0 ? " · \(page.language("sample_again")): \(tube.filled)" : ""),
+                        + (members.isEmpty ? "" : " · \(page.language("sample_again")): " + members.map { "\($0.ticket) \($0.name)" }.joined(separator: ", ")),
                     "warn": true,
                 ]
             default:

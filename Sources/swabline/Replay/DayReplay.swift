@@ -64,7 +64,7 @@ struct DayReplay {
                 throw ReplayError.diverged(
                     step: index, of: script.steps.count, at: time, doing: "station \(desk) calls for tube \(code)",
                     expected: "the desk changes its empty tube from \(mode0.rawValue) to \(mode.rawValue)",
-                    got: "an open tube keeps its mode, and an empty one can be neither sealed nor given up")
+                    got: "an open tube keeps its mode (the replay does not give the empty tube up as lost to open another barcode)")
             }
             if opened[tube] == nil {
                 let answer = try await staff(.POST, "/v1/sites/\(site)/tubes", OpenTube(tube: code, station: desk, mode: mode.rawValue))
