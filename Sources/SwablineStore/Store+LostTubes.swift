@@ -41,7 +41,6 @@ extension Store {
                 throw StoreError.conflict(code: "tube_already_boxed",
                     message: "Tube \(code) is \(tube.state.rawValue.replacingOccurrences(of: "_", with: " ")): it travels with its box; only an open or sealed tube is reported lost.")
             }
-            _ = try StoreError.checking { try tube.state.applying(.lost) }
             try db.cachedStatement(sql: "UPDATE tube SET state = 'lost' WHERE code = ?").execute(arguments: [code])
             try Self.recordCustody(db, subject: "tube", code: code, event: .lost, actor: actor, now: now, tubeCount: tube.filled)
             try Self.audit(db, .tubeLost, by: actor, tube: code, detail: reason, now: now)

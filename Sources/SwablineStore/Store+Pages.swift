@@ -163,10 +163,7 @@ extension Store {
 
     /// The queue board of a site: who is called to each station, and who is next.
     public func board(site: String, by actor: Actor) async throws -> BoardState {
-        try Self.requireReader(actor, site: site)
-        return try await read { db in
-            _ = try self.site(db, site)
-            let round = try Self.currentRound(db)
+        try await readSiteRound(site, by: actor) { db, round in
             let stations = try Row.fetchAll(db, sql: "SELECT id, name FROM station WHERE site_id = ? ORDER BY rowid", arguments: [site])
             let called = try Row.fetchAll(
                 db, sql: "SELECT station_id, number, lane FROM ticket WHERE round_id = ? AND site_id = ? AND status = 'called' ORDER BY id",

@@ -67,10 +67,7 @@ extension Store {
     /// Who was expected, checked in, sampled and resulted this round, per
     /// building, unit and household; and who is still missing.
     public func coverage(site: String, by actor: Actor) async throws -> CoverageReport {
-        try Self.requireReader(actor, site: site)
-        return try await read { db in
-            _ = try self.site(db, site)
-            let round = try Self.currentRound(db)
+        try await readSiteRound(site, by: actor) { db, round in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT h.building, h.unit, h.room, h.key,
@@ -114,10 +111,7 @@ extension Store {
     /// retest; invalid: resample), by building and household, for the
     /// door-to-door teams.
     public func retests(site: String, by actor: Actor) async throws -> RetestReport {
-        try Self.requireReader(actor, site: site)
-        return try await read { db in
-            _ = try self.site(db, site)
-            let round = try Self.currentRound(db)
+        try await readSiteRound(site, by: actor) { db, round in
             let people = try Row.fetchAll(
                 db,
                 sql: """

@@ -26,6 +26,19 @@ extension Store {
         return (token, sites)
     }
 
+    /// Reads what staff of `site` and coordinators may see of the current
+    /// round: checks the reader and that the site exists, then runs `body`
+    /// with the round, all in one read.
+    func readSiteRound<T: Sendable>(
+        _ site: String, by actor: Actor, _ body: @Sendable @escaping (Database, RoundInfo) throws -> T
+    ) async throws -> T {
+        try Self.requireReader(actor, site: site)
+        return try await read { db in
+            _ = try self.site(db, site)
+            return try body(db, try Self.currentRound(db))
+        }
+    }
+
     static func requireCoordinator(_ actor: Actor) throws {
         guard case .coordinator = actor else { throw StoreError.forbidden("This needs a coordinator token.") }
     }

@@ -22,10 +22,7 @@ extension Store {
     /// The turnaround of a site's samples in the current round, for staff of
     /// the site and coordinators.
     public func turnaround(site: String, by actor: Actor) async throws -> TurnaroundReport {
-        try Self.requireReader(actor, site: site)
-        return try await read { db in
-            _ = try self.site(db, site)
-            let round = try Self.currentRound(db)
+        try await readSiteRound(site, by: actor) { db, round in
             // Tubes get their own 'received' and 'resulted' events when their box is received
             // and when their result is applied; each happens once per tube. A lost tube never
             // arrives, so its samples are not awaited (its people are on the retest list).
