@@ -23,9 +23,7 @@ struct PageIdempotencyTests {
         ["Cookie": "swabline_session=\(token)", "Content-Type": "application/x-www-form-urlencoded"]
     }
 
-    static func form(_ fields: KeyValuePairs<String, String>) -> Data {
-        Data(fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&").utf8)
-    }
+    static func form(_ fields: [String: String]) -> Data { Data(buffer: PageTests.form(fields)) }
 
     @Test("every form on a page carries the page's own fresh key")
     func everyFormHasAKey() async throws {

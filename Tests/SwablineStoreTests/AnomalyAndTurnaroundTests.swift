@@ -16,9 +16,7 @@ struct AnomalyAndTurnaroundTests {
     /// Checks a household in, swabs it into a new tube at s1 and seals the tube.
     func sample(_ f: Fixture, tube: String, household: String) async throws -> [String] {
         let people = try await f.household(household)
-        for code in people { _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff) }
-        _ = try await f.store.openTube(site: Fixture.site, code: tube, station: "s1", mode: nil, by: f.staff)
-        for code in people { _ = try await f.store.addSample(tube: tube, resident: code, by: f.staff) }
+        try await f.fill(tube, residents: people)
         _ = try await f.store.sealTube(tube, by: f.staff)
         return people
     }

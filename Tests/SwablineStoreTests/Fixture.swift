@@ -48,13 +48,18 @@ struct Fixture {
         }
     }
 
+    /// Checks the residents in, opens a tube and scans them all into it (left open).
+    func fill(_ tube: String, residents: [String], station: String = "s1", mode: TubeMode? = nil) async throws {
+        for code in residents { _ = try await store.checkIn(site: Self.site, code: code, walkIn: nil, priority: false, by: staff) }
+        _ = try await store.openTube(site: Self.site, code: tube, station: station, mode: mode, by: staff)
+        for code in residents { _ = try await store.addSample(tube: tube, resident: code, by: staff) }
+    }
+
     /// Checks in, opens a tube, scans everyone in, seals, boxes, ships and
     /// has the lab receive it. Returns the box code.
     @discardableResult
     func shipTube(_ tube: String, residents: [String], box: String, station: String = "s1", mode: TubeMode? = nil) async throws -> String {
-        for code in residents { _ = try await store.checkIn(site: Self.site, code: code, walkIn: nil, priority: false, by: staff) }
-        _ = try await store.openTube(site: Self.site, code: tube, station: station, mode: mode, by: staff)
-        for code in residents { _ = try await store.addSample(tube: tube, resident: code, by: staff) }
+        try await fill(tube, residents: residents, station: station, mode: mode)
         _ = try await store.sealTube(tube, by: staff)
         _ = try await store.createBox(site: Self.site, code: box, by: staff)
         _ = try await store.addTubeToBox(box: box, tube: tube, by: staff)

@@ -6,15 +6,6 @@ import Testing
 
 @Suite("A tube reported lost")
 struct LostTubeTests {
-    /// Checks household 1-2-401 in, opens `tube` at s1 and swabs the first `count` of them into it.
-    func swab(_ f: Fixture, into tube: String, count: Int? = nil) async throws -> [String] {
-        let people = try await f.household("1-2-401")
-        for code in people { _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff) }
-        _ = try await f.store.openTube(site: Fixture.site, code: tube, station: "s1", mode: nil, by: f.staff)
-        for code in people.prefix(count ?? people.count) { _ = try await f.store.addSample(tube: tube, resident: code, by: f.staff) }
-        return people
-    }
-
     @Test("an empty tube opened by a wrong scan is given up, frees its station, and leaves its step and reason on record")
     func emptyTubeFreesStation() async throws {
         let f = try await Fixture.make()
@@ -38,7 +29,8 @@ struct LostTubeTests {
     @Test("the members of a lost tube are due to be sampled again, and are requeued when they come back to the gate")
     func membersSampledAgain() async throws {
         let f = try await Fixture.make()
-        let people = try await swab(f, into: "DROPPED")
+        let people = try await f.household("1-2-401")
+        try await f.fill("DROPPED", residents: people)
         _ = try await f.store.sealTube("DROPPED", by: f.staff)
         _ = try await f.store.addSubscriber(url: "http://127.0.0.1:9/x", events: [.residentOutcome, .tubeLost], label: nil)
 
@@ -63,8 +55,7 @@ struct LostTubeTests {
         let people = try await f.household("1-2-401")
         try await f.shipTube("P1", residents: people, box: "B1")
         _ = try await f.results("w1", [("P1", .positive)])
-        _ = try await f.store.openTube(site: Fixture.site, code: "S-LOST", station: "s1", mode: .single, by: f.staff)
-        _ = try await f.store.addSample(tube: "S-LOST", resident: people[0], by: f.staff)
+        try await f.fill("S-LOST", residents: [people[0]], mode: .single)
         _ = try await f.store.reportTubeLost("S-LOST", reason: "cracked", by: f.staff)
         #expect(try await f.store.outcome(resident: people[0], by: f.staff).outcome == .poolPositive)
         _ = try await f.store.openTube(site: Fixture.site, code: "POOL", station: "s2", mode: nil, by: f.staff)
@@ -78,7 +69,8 @@ struct LostTubeTests {
     @Test("a lost tube is not awaited at the lab, takes no more samples, cannot be sealed, and a number in its reason is masked")
     func afterTheLoss() async throws {
         let f = try await Fixture.make()
-        let people = try await swab(f, into: "BROKEN", count: 1)
+        let people = try await f.household("1-2-401")
+        try await f.fill("BROKEN", residents: [people[0]])
         #expect(try await f.store.turnaround(site: Fixture.site, by: f.staff).awaitingReceipt == 1)
         _ = try await f.store.reportTubeLost("BROKEN", reason: "cracked; resident 13812345678 told", by: f.staff)
         #expect(try await f.store.turnaround(site: Fixture.site, by: f.staff).awaitingReceipt == 0)
