@@ -107,7 +107,9 @@ public enum SiteDirectory {
     /// A site file's bytes as text: UTF-8, with or without the byte-order
     /// mark spreadsheets write; anything else (GBK, UTF-16) is named, not misread.
     static func text(_ data: Data, file: String) -> Result<String, SiteProblem> {
-        guard var text = String(data: data, encoding: .utf8) else {
+        // The standard library's check, not Foundation's `String(data:encoding:)`, which drops a
+        // byte-order mark itself, so a file starting with two lost both.
+        guard var text = String(validating: data, as: UTF8.self) else {
             return .failure(.init(file: file, line: nil, field: "file", why: "is not UTF-8 text"))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }

@@ -24,6 +24,12 @@ struct SiteFilePropertyTests {
         }
     }
 
+    @Test("a file starting with two byte-order marks keeps the second as text (found by the property above)")
+    func twoByteOrderMarks() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF]
+        #expect(try SiteDirectory.text(Data(bytes), file: "roster.csv").get() == "\u{FEFF}")
+    }
+
     @Test("a roster of any text gives entries that pass every check, or named problems")
     func anyRoster() async {
         await propertyCheck(count: 200, input: SiteText.csvish.array(of: 0...6)) { rows in
