@@ -9,9 +9,10 @@ every person here is made up: the names are random combinations of common
 surnames and given names, the ID numbers are random but well-formed (GB
 11643-1999, correct check digit), the phone numbers are random. Only the
 compound names are real: they are residential compounds that appeared in the
-2022 news about mass testing campaigns. Their layouts (buildings, units,
-floors) and addresses below city level are NOT theirs; do not read anything
-about the real places into these files.
+2022 news about mass testing campaigns, and so is the district two of them are
+placed in. Their layouts (buildings, units, floors) are NOT theirs, and no
+address goes below district level; do not read anything else about the real
+places into these files.
 
 The output is deterministic: each site has its own fixed seed
 (random.Random(seed)), nothing reads the clock, and running the script twice
@@ -84,8 +85,9 @@ class SiteSpec:
     residents_between: tuple[int, int] = (0, 10**9)
 
 
-# Addresses stay at city level: the districts of the real compounds are not
-# verified here, and no street or house number is ever invented.
+# Addresses stay at city level, or city + district where the 2022 news placed
+# the compound (芳菲苑 and 华夏里社区: 廊坊市广阳区, Langfang, Hebei); 祥和新城's
+# district is not verified here, and no street or house number is ever invented.
 SITES: tuple[SiteSpec, ...] = (
     SiteSpec(
         folder="祥和新城",
@@ -107,7 +109,7 @@ SITES: tuple[SiteSpec, ...] = (
     SiteSpec(
         folder="华夏里社区",
         id="huaxiali",
-        address="上海市",
+        address="廊坊市广阳区",
         zone="controlled",
         pool_mode="pooled10",
         lab="lab-dian",
@@ -127,7 +129,7 @@ SITES: tuple[SiteSpec, ...] = (
     SiteSpec(
         folder="芳菲苑",
         id="fangfeiyuan",
-        address="上海市",
+        address="廊坊市广阳区",
         zone="precaution",
         pool_mode="pooled10",
         lab="lab-dian",

@@ -45,26 +45,59 @@ public enum PersonalData {
     /// `138****5678`.
     public static func maskPhone(_ phone: String) -> String { mask(phone, keepFirst: 3, keepLast: 4) }
 
-    /// Free text with every run of 11 or more digits (and an ID number's
-    /// final X) masked as an ID number is: what someone typed into a note
-    /// or a path may hold a phone or ID number, which must not be kept or
-    /// shown in full (rule 8).
+    /// Free text with every number of 11 or more digits (and an ID
+    /// number's final X) masked as an ID number is: what someone typed into
+    /// a note, a reason or a path may hold a phone or ID number, which must
+    /// not be kept or shown in full (rule 8). People write numbers in
+    /// groups (`139 1234 5678`, `153-6313-5090`, `310.110.…`), so digits
+    /// joined by single spaces, dashes or dots count as one number; the
+    /// separators stay where they were typed and only digits turn to `*`.
     public static func maskNumbers(in text: String) -> String {
+        let chars = Array(text)
+        func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+        func isSeparator(_ c: Character) -> Bool { c == " " || c == "-" || c == "." }
         var out = ""
-        var run = ""
-        func flush() {
-            out += run.count >= 11 ? maskNationalID(run) : run
-            run = ""
-        }
-        for character in text {
-            if character.isASCII, character.isNumber || ((character == "X" || character == "x") && run.count >= 11) {
-                run.append(character)
-            } else {
-                flush()
-                out.append(character)
+        var index = 0
+        while index < chars.count {
+            guard isDigit(chars[index]) else {
+                out.append(chars[index])
+                index += 1
+                continue
             }
+            // One number: digits, each gap a single separator followed by a digit; an X may end an ID number.
+            var end = index
+            var digits = 0
+            while end < chars.count {
+                if isDigit(chars[end]) {
+                    digits += 1
+                    end += 1
+                } else if isSeparator(chars[end]), end + 1 < chars.count, isDigit(chars[end + 1]) {
+                    end += 1
+                } else {
+                    break
+                }
+            }
+            if digits >= 11, end < chars.count, chars[end] == "X" || chars[end] == "x" {
+                digits += 1
+                end += 1
+            }
+            let number = chars[index..<end]
+            if digits >= 11 {
+                // Keep the first 3 and last 4 digits, as `maskNationalID` does.
+                var seen = 0
+                for c in number {
+                    if c == " " || c == "-" || c == "." {
+                        out.append(c)
+                    } else {
+                        out.append(seen < 3 || seen >= digits - 4 ? c : "*")
+                        seen += 1
+                    }
+                }
+            } else {
+                out.append(contentsOf: number)
+            }
+            index = end
         }
-        flush()
         return out
     }
 

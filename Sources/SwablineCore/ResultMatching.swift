@@ -1,3 +1,5 @@
+import Foundation
+
 /// What happened to one tube's result in a lab's delivery.
 public enum ResultFate: String, Sendable, Hashable, CaseIterable, Codable {
     /// Recorded; its members' outcomes follow from it.
@@ -16,6 +18,23 @@ public enum ResultFate: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// Matches tube results back to people.
 public enum ResultMatching {
+    /// How far a lab's clock may run from Swabline's: ten minutes, for
+    /// clocks set by hand. A `tested_at` later than now by more than this,
+    /// or earlier than the tube's first swab by more, cannot be true.
+    public static let clockSkewAllowance: TimeInterval = 600
+
+    /// Why a posted `tested_at` cannot be true, or nil when it can: a test
+    /// happens after the swab and before the result reaches us.
+    public static func testedAtProblem(tube: String, testedAt: Date, firstSampledAt: Date?, now: Date) -> RuleViolation? {
+        if testedAt > now.addingTimeInterval(clockSkewAllowance) {
+            return .testedAtOutOfRange(tube: tube, why: "is in the future")
+        }
+        if let firstSampledAt, testedAt < firstSampledAt.addingTimeInterval(-clockSkewAllowance) {
+            return .testedAtOutOfRange(tube: tube, why: "is before the tube was sampled")
+        }
+        return nil
+    }
+
     /// The fate of one posted result, given what is known of the tube.
     ///
     /// - Parameters:

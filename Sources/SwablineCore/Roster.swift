@@ -27,9 +27,16 @@ public struct RosterEntry: Sendable, Hashable {
         self.singleTube = singleTube
     }
 
-    /// The household key a walk-in gets: the same as their neighbours'.
+    /// The key of a new walk-in household: `building-unit-room`, the
+    /// rosters' own form, with any `-` (and `%`) inside a part written as
+    /// `%2D` (`%25`), so building `72-3`, unit `4`, room `5` and building
+    /// `72`, unit `3-4`, room `5` get two keys, and each key names one
+    /// address.
     public static func householdKey(building: String, unit: String, room: String) -> String {
-        "\(building)-\(unit)-\(room)"
+        func part(_ text: String) -> String {
+            text.map { $0 == "%" ? "%25" : $0 == "-" ? "%2D" : String($0) }.joined()
+        }
+        return "\(part(building))-\(part(unit))-\(part(room))"
     }
 }
 

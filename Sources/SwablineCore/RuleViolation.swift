@@ -11,12 +11,16 @@ public enum RuleViolation: Error, Sendable, Equatable {
     case householdInOtherTube(tube: String)
     // Rule 3: sampled at most once per round outside retests.
     case alreadySampled(resident: String, tube: String)
+    /// Swabbed only after the gate: the queue and rule 2 count ticket holders.
+    case notCheckedIn(resident: String)
     // Rule 6: custody is a chain.
     case tubeNotOpen(tube: String, state: TubeState)
     case tubeStepSkipped(from: TubeState, event: CustodyEvent)
     case boxStepSkipped(from: BoxState, event: CustodyEvent)
     case tubeCountMismatch(expected: Int, reported: Int)
     case emptyBox(box: String)
+    /// A lab's `tested_at` that cannot be true (see `ResultMatching.clockSkewAllowance`).
+    case testedAtOutOfRange(tube: String, why: String)
     // Queue calling.
     case headDoesNotFit(waiting: Int, room: Int)
 
@@ -29,11 +33,13 @@ public enum RuleViolation: Error, Sendable, Equatable {
         case .householdDoesNotFit: "household_does_not_fit"
         case .householdInOtherTube: "household_in_other_tube"
         case .alreadySampled: "already_sampled"
+        case .notCheckedIn: "not_checked_in"
         case .tubeNotOpen: "tube_not_open"
         case .tubeStepSkipped: "tube_step_skipped"
         case .boxStepSkipped: "box_step_skipped"
         case .tubeCountMismatch: "tube_count_mismatch"
         case .emptyBox: "empty_box"
+        case .testedAtOutOfRange: "tested_at_out_of_range"
         case .headDoesNotFit: "seal_tube_first"
         }
     }
@@ -55,6 +61,8 @@ public enum RuleViolation: Error, Sendable, Equatable {
             "Members of this household are in open tube \(tube), which still has room: sample them together there."
         case let .alreadySampled(resident, tube):
             "Resident \(resident) was already sampled in this round, into tube \(tube)."
+        case let .notCheckedIn(resident):
+            "Resident \(resident) has not checked in this round. Send them to the gate, or check them in and sample them here in one step (check_in: true)."
         case let .tubeNotOpen(tube, state):
             "Tube \(tube) is \(state.rawValue), not open: nothing more can be added to it."
         case let .tubeStepSkipped(from, event):
@@ -63,6 +71,8 @@ public enum RuleViolation: Error, Sendable, Equatable {
             "A box that is \(from.rawValue) cannot be \(event.rawValue): that would skip a step of the chain of custody."
         case let .tubeCountMismatch(expected, reported):
             "The box holds \(expected) tubes but \(reported) were reported. Count again; nothing was changed."
+        case let .testedAtOutOfRange(tube, why):
+            "The tested_at of tube \(tube) \(why), by more than the \(Int(ResultMatching.clockSkewAllowance / 60)) minutes a lab's clock may be off. Check the lab's clock; nothing in this delivery was applied."
         case let .emptyBox(box):
             "Box \(box) holds no tubes and cannot be sealed."
         case let .headDoesNotFit(waiting, room):

@@ -16,6 +16,10 @@ public struct SampleRequest: Sendable {
 
     public var tube: Tube
     public var resident: String
+    /// Whether the resident holds a ticket in this round: nobody is swabbed
+    /// who skipped the gate (the queue, and rule 2's count of who is
+    /// waiting, only know ticket holders).
+    public var checkedIn: Bool
     public var singleTube: Bool
     /// The resident's outcome in this round, if any.
     public var outcome: Outcome?
@@ -35,12 +39,13 @@ public struct SampleRequest: Sendable {
     public var placesOwed: Int
 
     public init(
-        tube: Tube, resident: String, singleTube: Bool, outcome: Outcome?, latestSampleTube: String?,
+        tube: Tube, resident: String, checkedIn: Bool, singleTube: Bool, outcome: Outcome?, latestSampleTube: String?,
         latestSampleDecided: Bool = true, householdWaiting: Int, householdInThisTube: Int,
         householdOpenTubeElsewhere: String?, placesOwed: Int = 0
     ) {
         self.tube = tube
         self.resident = resident
+        self.checkedIn = checkedIn
         self.singleTube = singleTube
         self.outcome = outcome
         self.latestSampleTube = latestSampleTube
@@ -69,6 +74,7 @@ public enum SampleAdmission: Sendable, Equatable {
         // A rescan answers the same slot, unless the tube was lost: then the person is sampled again elsewhere.
         if request.latestSampleTube == tube.code, tube.state != .lost { return .alreadyInThisTube }
         guard tube.state == .open else { throw .tubeNotOpen(tube: tube.code, state: tube.state) }
+        guard request.checkedIn else { throw .notCheckedIn(resident: request.resident) }
 
         let kind: SampleAdmission
         if let previous = request.latestSampleTube {

@@ -40,7 +40,7 @@ public struct AppContext: RequestContext {
 /// does not decode.
 public struct APIDecoder: RequestDecoder {
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await BodyReading.collect(request, upTo: context.maxUploadSize)
         return try Self.decode(type, from: Data(buffer: buffer))
     }
 

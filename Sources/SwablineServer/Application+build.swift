@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -19,6 +21,15 @@ public struct ServerConfiguration: Sendable {
     public var accessLimits: AccessLimits = .standard
     /// How outcome callbacks are sent; nil sends none (the outbox still fills).
     public var callbacks: CallbackConfiguration? = CallbackConfiguration()
+    /// Seconds a connection may stay silent (no request, or a request's body
+    /// stalled) before it is closed; a response being written, like the
+    /// board's event stream, keeps it open.
+    public var idleTimeout: Double = 30
+    /// The most connections held at once; nil holds as many as the process's
+    /// open-file limit allows, less `FileLimit.reserved`.
+    public var maxConnections: Int?
+    /// PEM certificate chain and private key: serve HTTPS instead of HTTP.
+    public var tls: TLSFiles?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "swabline.sqlite", sitesPath: String = "sites",
@@ -30,6 +41,36 @@ public struct ServerConfiguration: Sendable {
         self.sitesPath = sitesPath
         self.logLevel = logLevel
     }
+}
+
+/// The certificate and key `serve` answers HTTPS with (PEM files).
+public struct TLSFiles: Sendable, Equatable {
+    public var certificateChain: String
+    public var privateKey: String
+
+    public init(certificateChain: String, privateKey: String) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
+    }
+
+    /// Reads both files; a file that is missing or not PEM is named.
+    func configuration() throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(certificateChain) } catch {
+            throw TLSFilesError(description: "--tls-cert \(certificateChain) is not a readable PEM certificate chain (\(error)).")
+        }
+        guard !chain.isEmpty else { throw TLSFilesError(description: "--tls-cert \(certificateChain) holds no certificate.") }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: privateKey, format: .pem) } catch {
+            throw TLSFilesError(description: "--tls-key \(privateKey) is not a readable PEM private key (\(error)).")
+        }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    }
+}
+
+/// The TLS files could not be used; the server does not start without them.
+public struct TLSFilesError: Error, CustomStringConvertible {
+    public var description: String
 }
 
 /// The sites folder did not check out; the server does not start on bad data.
@@ -61,20 +102,35 @@ public func prepareStore(_ configuration: ServerConfiguration, logger: Logger) a
 
 /// Builds the whole application: the store, the router, the server.
 public func buildApplication(_ configuration: ServerConfiguration) async throws -> some ApplicationProtocol {
+    let tls = try configuration.tls?.configuration()  // before the store: bad files stop the start at once
     let store = try await prepareStore(configuration, logger: makeLogger(configuration))
-    return buildApplication(configuration, store: store)
+    return try buildApplication(configuration, store: store, tls: tls)
 }
 
 /// Builds the application around a store that is already prepared.
-public func buildApplication(_ configuration: ServerConfiguration, store: Store) -> some ApplicationProtocol {
+public func buildApplication(_ configuration: ServerConfiguration, store: Store) throws -> some ApplicationProtocol {
+    try buildApplication(configuration, store: store, tls: configuration.tls?.configuration())
+}
+
+func buildApplication(_ configuration: ServerConfiguration, store: Store, tls: TLSConfiguration?) throws -> some ApplicationProtocol {
     let logger = makeLogger(configuration)
     var services: [any Service] = []
     if let callbacks = configuration.callbacks {
         services.append(CallbackDelivery(store: store, configuration: callbacks, logger: logger))
     }
+    let maxConnections = configuration.maxConnections ?? FileLimit.connections(for: FileLimit.raise())
+    let http1 = HTTPServerBuilder.http1(
+        configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeout * 1000))))
+    logger.info("listening", metadata: [
+        "address": "\(configuration.tls == nil ? "http" : "https")://\(configuration.host):\(configuration.port)",
+        "max_connections": "\(maxConnections)", "idle_timeout_s": "\(configuration.idleTimeout)",
+    ])
     return Application(
         router: buildRouter(store: store, metrics: configuration.metrics, limits: configuration.accessLimits),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "swabline"),
+        server: try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "swabline",
+            availableConnectionsDelegate: ConnectionLimit(maximum: maxConnections, logger: logger)),
         services: services,
         logger: logger)
 }

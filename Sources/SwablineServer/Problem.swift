@@ -52,7 +52,7 @@ extension Problem {
         case .forbidden: self.init(.forbidden, code: error.code, detail: error.message)
         case let .invalid(field, why):
             self.init(.unprocessableContent, code: error.code, detail: error.message, errors: [.init(field: field, why: why)])
-        case .rule(.modeNotAllowed): self.init(.unprocessableContent, code: error.code, detail: error.message)
+        case .rule(.modeNotAllowed), .rule(.testedAtOutOfRange): self.init(.unprocessableContent, code: error.code, detail: error.message)
         case .rule, .conflict: self.init(.conflict, code: error.code, detail: error.message)
         }
     }

@@ -49,14 +49,22 @@ public enum StandardWebhooks {
         return "v1," + Data(mac).base64EncodedString()
     }
 
+    /// What can be checked before the body is read: the headers are all
+    /// there and the timestamp is fresh. A delivery that fails here is
+    /// refused without buffering its body.
+    public static func checkHeaders(id: String?, timestamp: String?, signature: String?, now: Date, tolerance: TimeInterval = 300) throws(Failure) {
+        guard let id, !id.isEmpty, let timestamp, let signature, !signature.isEmpty else { throw .missingHeaders }
+        guard let seconds = Int(timestamp) else { throw .badTimestamp }
+        guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= tolerance else { throw .staleTimestamp }
+    }
+
     /// Checks a delivery against every currently valid secret.
     public static func verify(
         id: String?, timestamp: String?, signature: String?, body: Data, secrets: [String], now: Date,
         tolerance: TimeInterval = 300
     ) throws(Failure) {
-        guard let id, !id.isEmpty, let timestamp, let signature else { throw .missingHeaders }
-        guard let seconds = Int(timestamp) else { throw .badTimestamp }
-        guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= tolerance else { throw .staleTimestamp }
+        try checkHeaders(id: id, timestamp: timestamp, signature: signature, now: now, tolerance: tolerance)
+        guard let id, let timestamp, let signature else { throw .missingHeaders }
         let content = signedContent(id: id, timestamp: timestamp, body: body)
         let candidates = signature.split(separator: " ").compactMap { part -> Data? in
             let pieces = part.split(separator: ",", maxSplits: 1)

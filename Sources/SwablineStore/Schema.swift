@@ -1,4 +1,5 @@
 import GRDB
+import SwablineCore
 
 /// The database schema, as an append-only list of migrations: once a
 /// migration has shipped it is never edited, only followed by a new one.
@@ -288,6 +289,37 @@ enum Schema {
                 CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
+        }
+        migrator.registerMigration("v9: a lab delivery keeps the digest of what it said") { db in
+            // A webhook-id reused for a different message must be refused, not answered with the
+            // first message's answer (its results would be lost). Deliveries stored before this
+            // have no digest and are answered as before.
+            try db.execute(sql: "ALTER TABLE webhook_delivery ADD COLUMN body_sha256 TEXT")
+        }
+        migrator.registerMigration("v10: numbers typed into reasons and notes are masked") { db in
+            // The one rewrite of the append-only audit log (see DESIGN.md): reveal reasons were
+            // stored as typed, and grouped numbers ("139 1234 5678") slipped past the old mask in
+            // every reason and note. Rule 8 outranks keeping those characters: only digits of
+            // numbers 11 digits or longer turn into '*'; who, what and when stay as recorded.
+            try db.execute(sql: "DROP TRIGGER audit_event_no_update")
+            for row in try Row.fetchAll(db, sql: "SELECT id, detail FROM audit_event WHERE detail IS NOT NULL") {
+                let detail: String = row["detail"]
+                let masked = PersonalData.maskNumbers(in: detail)
+                if masked != detail {
+                    try db.execute(sql: "UPDATE audit_event SET detail = ? WHERE id = ?", arguments: [masked, row["id"]])
+                }
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+            for row in try Row.fetchAll(db, sql: "SELECT id, resolution_note FROM anomaly WHERE resolution_note IS NOT NULL") {
+                let note: String = row["resolution_note"]
+                let masked = PersonalData.maskNumbers(in: note)
+                if masked != note {
+                    try db.execute(sql: "UPDATE anomaly SET resolution_note = ? WHERE id = ?", arguments: [masked, row["id"]])
+                }
+            }
         }
         return migrator
     }

@@ -47,14 +47,16 @@ public struct RevealedResident: Sendable, Codable, Equatable {
 
 extension Store {
     /// Appends to the audit log inside the caller's transaction, so an
-    /// action and its record are committed (or undone) together.
+    /// action and its record are committed (or undone) together. Its
+    /// detail is masked here, once for every caller: a reason someone typed
+    /// may hold a phone or ID number, and this log is never rewritten (rule 8).
     static func audit(
         _ db: Database, _ action: AuditAction, by actor: Actor, resident: Int64? = nil, tube: String? = nil, box: String? = nil,
         detail: String? = nil, now: String
     ) throws {
         try db.cachedStatement(
             sql: "INSERT INTO audit_event (at, actor, action, resident_id, tube_code, box_code, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [now, actor.label, action.rawValue, resident, tube, box, detail])
+        ).execute(arguments: [now, actor.label, action.rawValue, resident, tube, box, detail.map { PersonalData.maskNumbers(in: $0) }])
     }
 
     /// Shows a coordinator one resident's ID number and phone, for a stated

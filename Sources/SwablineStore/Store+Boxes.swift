@@ -112,7 +112,8 @@ extension Store {
         return try await write { db, now in
             let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
-            if state == .sealed, count != tubeCount {
+            // A resent pickup is answered as the first, but only if it counts the same tubes.
+            if state != .packing, count != tubeCount {
                 throw StoreError.rule(.tubeCountMismatch(expected: count, reported: tubeCount))
             }
             let advanced = try Self.advanceBox(db, code: box, from: state, to: .pickedUp, actor: actor,

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Metrics
@@ -24,6 +25,25 @@ public enum LabEvent: Sendable, Equatable {
     case boxReceived(box: String, tubeCount: Int)
     /// Results for tubes, applied all in one transaction.
     case tubeResults([PostedResult])
+}
+
+extension LabEvent {
+    /// SHA-256 (hex) of what the delivery says, field by field, as
+    /// validated: the same message resent gives the same digest whatever
+    /// its JSON spacing or key order; any other result, tube, time or
+    /// count gives another.
+    public var digest: String {
+        var text: String
+        switch self {
+        case let .boxReceived(box, tubeCount): text = "box.received\n\(box)\t\(tubeCount)"
+        case let .tubeResults(results):
+            text = "tube.results"
+            for posted in results {
+                text += "\n\(posted.tube)\t\(posted.result.rawValue)\t\(posted.testedAt)\t\(posted.ct.map { "\($0)" } ?? "-")"
+            }
+        }
+        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
 }
 
 /// The answer to one lab delivery. It is stored with the delivery, so a
@@ -55,13 +75,26 @@ extension Store {
     /// and changes nothing; a delivery that fails (a box not handed over,
     /// say) leaves no trace, so the lab can send it again once it is fixed.
     /// Returns the stored answer's JSON and whether it is a redelivery.
+    /// The delivery's digest (`LabEvent.digest`) is stored with it and
+    /// tells a redelivery from a different message under a reused id: a lab
+    /// whose message counter restarted would otherwise have its new results
+    /// answered with the old ones and dropped (409 `webhook_id_reused`).
     public func receiveLabDelivery(lab: String, webhookID: String, event: LabEvent) async throws -> (body: Data, replayed: Bool) {
         let actor = Actor.lab(id: lab)
+        let bodyDigest = event.digest
         let (body, replayed, ages) = try await write { db, now -> (Data, Bool, [Double]) in
-            if let stored = try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT response FROM webhook_delivery WHERE lab_id = ? AND webhook_id = ?"), arguments: [lab, webhookID])
+            if let stored = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT response, body_sha256 FROM webhook_delivery WHERE lab_id = ? AND webhook_id = ?"),
+                arguments: [lab, webhookID])
             {
-                return (stored, true, [])
+                // Deliveries stored before the digest was kept (NULL) are answered as before.
+                if let digest = stored["body_sha256"] as String?, digest != bodyDigest {
+                    throw StoreError.conflict(code: "webhook_id_reused", message: """
+                        webhook-id \(webhookID) was already used for a different message; nothing in this one was applied. \
+                        Give every new message a new webhook-id.
+                        """)
+                }
+                return (stored["response"], true, [])
             }
             let answer: LabDeliveryAnswer
             var ages: [Double] = []
@@ -69,7 +102,8 @@ extension Store {
             case let .boxReceived(box, tubeCount):
                 let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
                 let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
-                if state == .handedOver, count != tubeCount {
+                // A resent receipt is answered as the first, but only if it counts the same tubes.
+                if state == .handedOver || state == .received, count != tubeCount {
                     throw StoreError.rule(.tubeCountMismatch(expected: count, reported: tubeCount))
                 }
                 if state == .handedOver { ages = try Self.sampleAges(db, box: box, now: now) }
@@ -78,6 +112,7 @@ extension Store {
             case let .tubeResults(results):
                 var fates: [LabDeliveryAnswer.Fate] = []
                 for posted in results {
+                    try Self.checkTestedAt(db, posted, lab: lab, now: now)
                     let fate = try Self.applyResult(db, posted, lab: lab, webhookID: webhookID, now: now)
                     fates.append(.init(tube: posted.tube, fate: fate))
                 }
@@ -86,8 +121,8 @@ extension Store {
             }
             let body = try Self.wireEncoder().encode(answer)
             try db.cachedStatement(
-                sql: "INSERT INTO webhook_delivery (lab_id, webhook_id, received_at, status, response) VALUES (?, ?, ?, 200, ?)").execute(
-                arguments: [lab, webhookID, now, body])
+                sql: "INSERT INTO webhook_delivery (lab_id, webhook_id, received_at, status, response, body_sha256) VALUES (?, ?, ?, 200, ?, ?)"
+            ).execute(arguments: [lab, webhookID, now, body, bodyDigest])
             return (body, false, ages)
         }
         for age in ages { Self.sampleAgeAtLab.record(age) }
@@ -106,6 +141,22 @@ extension Store {
                 SELECT min(s.sampled_at) FROM sample s JOIN tube t ON t.code = s.tube_code WHERE t.box_code = ? GROUP BY t.code
                 """), arguments: [box]
         ).compactMap { Timestamp.date($0).map { max(0, received.timeIntervalSince($0)) } }
+    }
+
+    /// Refuses a `tested_at` that cannot be true: in the future, or before
+    /// the tube's first swab, past the allowed clock skew.
+    static func checkTestedAt(_ db: Database, _ posted: PostedResult, lab: String, now: String) throws {
+        guard let testedAt = Timestamp.date(posted.testedAt), let received = Timestamp.date(now) else { return }
+        // Only a tube shipped to this lab says when it was sampled: another lab's tube is `unknown_tube` (rule 7).
+        let firstSwab = try String.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT min(s.sampled_at) FROM sample s JOIN tube t ON t.code = s.tube_code JOIN box b ON b.code = t.box_code
+                WHERE s.tube_code = ? AND b.lab_id = ?
+                """), arguments: [posted.tube, lab]
+        ).flatMap(Timestamp.date)
+        if let problem = ResultMatching.testedAtProblem(tube: posted.tube, testedAt: testedAt, firstSampledAt: firstSwab, now: received) {
+            throw StoreError.rule(problem)
+        }
     }
 
     /// Applies one tube's result (rule 4: exactly once; a conflicting one is

@@ -47,11 +47,11 @@ extension Store {
                 let fields = [
                     "resident_code": code, "name": walkIn.name, "id_number": walkIn.idNumber, "phone": walkIn.phone,
                     "building": walkIn.building, "unit": walkIn.unit, "room": walkIn.room,
-                    "household": RosterEntry.householdKey(building: walkIn.building, unit: walkIn.unit, room: walkIn.room),
+                    "household": "walk-in",  // placed by address below, once the fields are checked
                     "priority": priority ? "1" : "0", "single_tube": walkIn.singleTube ? "1" : "0",
                 ]
                 switch RosterCheck.entry(fields, file: "walk-in", line: 0) {
-                case let .success(entry):
+                case var .success(entry):
                     // Rule 3: a person already registered (lost their card, a second code) is not registered twice.
                     if let known = try Row.fetchOne(
                         db.cachedStatement(sql: "SELECT code, site_id FROM resident WHERE id_number = ? LIMIT 1"), arguments: [entry.idNumber])
@@ -61,6 +61,7 @@ extension Store {
                             ? "A resident with this ID number is registered at another site and is tested there."
                             : "A resident with this ID number is already registered here, as \(known["code"] as String): scan that code.")
                     }
+                    entry.household = try Self.walkInHousehold(db, site: site, building: entry.building, unit: entry.unit, room: entry.room)
                     try Self.upsertResident(db, site: site, entry: entry, walkIn: true, now: now)
                 case let .failure(problems):
                     throw StoreError.invalid(field: problems.problems[0].field, why: problems.problems[0].why)
@@ -100,21 +101,57 @@ extension Store {
             {
                 throw StoreError.rule(.alreadySampled(resident: code, tube: tube))
             }
-            let lane: Lane = priority || resident["priority"] ? .priority : .normal
-            let number = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT coalesce(max(number), 0) + 1 FROM ticket WHERE round_id = ? AND site_id = ?"),
-                arguments: [round.id, site])!
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO ticket (round_id, site_id, resident_id, number, lane, status, checked_in_at)
-                    VALUES (?, ?, ?, ?, ?, 'waiting', ?)
-                    """).execute(
-                arguments: [round.id, site, residentID, number, lane.rawValue, now])
-            let ticket = try Self.ticketView(db, id: db.lastInsertedRowID)
             if registered { try Self.audit(db, .registered, by: actor, resident: residentID, detail: "walk-in", now: now) }
-            try Self.audit(db, .checkedIn, by: actor, resident: residentID, detail: "ticket \(ticket.label)", now: now)
+            let ticket = try Self.ticketView(db, id: Self.issueTicket(
+                db, round: round.id, site: site, resident: residentID, priority: priority || resident["priority"], by: actor, now: now))
             return CheckInResult(ticket: ticket, resident: Self.residentView(resident), repeated: false, registered: registered)
         }
+    }
+
+    /// The household a walk-in joins: the one living at exactly this
+    /// building, unit and room, as typed; else a new one, whose key is
+    /// made so it can name no other address (`RosterEntry.householdKey`)
+    /// and, should a roster already use that key for another address,
+    /// gets a suffix. Two addresses never share a household (rule 2 would
+    /// call strangers together, and a retest team would knock on the wrong door).
+    static func walkInHousehold(_ db: Database, site: String, building: String, unit: String, room: String) throws -> String {
+        if let key = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT key FROM household WHERE site_id = ? AND building = ? AND unit = ? AND room = ? ORDER BY id LIMIT 1"),
+            arguments: [site, building, unit, room])
+        {
+            return key
+        }
+        let base = RosterEntry.householdKey(building: building, unit: unit, room: room)
+        var key = base
+        var suffix = 1
+        while try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM household WHERE site_id = ? AND key = ?"), arguments: [site, key]) != nil {
+            suffix += 1
+            key = "\(base)~\(suffix)"
+        }
+        return key
+    }
+
+    /// Gives a resident the next ticket of the site's queue this round and
+    /// audits the check-in: the gate's path, and the station's "check in
+    /// and sample" for someone who skipped the gate. Returns the ticket's id.
+    static func issueTicket(
+        _ db: Database, round: Int64, site: String, resident: Int64, priority: Bool, by actor: Actor, now: String, where place: String? = nil
+    ) throws -> Int64 {
+        let lane: Lane = priority ? .priority : .normal
+        let number = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT coalesce(max(number), 0) + 1 FROM ticket WHERE round_id = ? AND site_id = ?"),
+            arguments: [round, site])!
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO ticket (round_id, site_id, resident_id, number, lane, status, checked_in_at)
+                VALUES (?, ?, ?, ?, ?, 'waiting', ?)
+                """).execute(
+            arguments: [round, site, resident, number, lane.rawValue, now])
+        let id = db.lastInsertedRowID
+        try Self.audit(
+            db, .checkedIn, by: actor, resident: resident, detail: "ticket \(ticketLabel(number: number, lane: lane))" + (place.map { ", \($0)" } ?? ""),
+            now: now)
+        return id
     }
 
     /// Calls the next group to a station for its open tube. The core

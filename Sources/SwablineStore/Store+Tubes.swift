@@ -44,8 +44,12 @@ extension Store {
 
     /// Scans a resident into a tube. The core decides whether rules 1, 2, 3
     /// and 6 allow it; a second scan of the same person into the same tube
-    /// gives back the same slot.
-    public func addSample(tube code: String, resident residentCode: String, by actor: Actor) async throws -> SampleResult {
+    /// gives back the same slot. Someone without a ticket this round is
+    /// refused (`not_checked_in`) unless `checkIn` asks, explicitly, to
+    /// check them in at the station first: ticket and sample are then
+    /// written together or not at all, and rule 2 counts them as it counts
+    /// anyone waiting.
+    public func addSample(tube code: String, resident residentCode: String, checkIn: Bool = false, by actor: Actor) async throws -> SampleResult {
         try Self.requireCode(code, field: "tube")
         try Self.requireCode(residentCode, field: "resident_code")
         return try await write { db, now in
@@ -58,6 +62,15 @@ extension Store {
             guard resident["site_id"] == tube.site else { throw StoreError.notFound(kind: "resident", code: residentCode) }
             let roundID: Int64 = tubeRow["round_id"]
             let residentID: Int64 = resident["id"], household: Int64 = resident["household_id"]
+            var checkedIn = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM ticket WHERE round_id = ? AND resident_id = ?"), arguments: [roundID, residentID]) ?? false
+            var stationTicket: Int64?
+            if !checkedIn, checkIn, tube.state == .open {
+                stationTicket = try Self.issueTicket(
+                    db, round: roundID, site: tube.site, resident: residentID, priority: resident["priority"], by: actor, now: now,
+                    where: "at station \(tube.station)")
+                checkedIn = true
+            }
             let latest = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT id, tube_code, slot FROM sample WHERE round_id = ? AND resident_id = ? ORDER BY id DESC LIMIT 1"),
                 arguments: [roundID, residentID])
@@ -101,13 +114,13 @@ extension Store {
                 arguments: [roundID, household, code])!
             let request = SampleRequest(
                 tube: .init(code: code, mode: tube.mode, state: tube.state, filled: tube.filled), resident: residentCode,
-                singleTube: resident["single_tube"], outcome: outcome, latestSampleTube: latest?["tube_code"],
+                checkedIn: checkedIn, singleTube: resident["single_tube"], outcome: outcome, latestSampleTube: latest?["tube_code"],
                 latestSampleDecided: latestDecided, householdWaiting: waitingOthers + 1, householdInThisTube: inThisTube,
                 householdOpenTubeElsewhere: elsewhere, placesOwed: owed)
             let admission: SampleAdmission
             admission = try StoreError.checking { try SampleAdmission.decide(request) }
             if admission == .alreadyInThisTube, let latest {
-                return SampleResult(tube: tube, slot: latest["slot"], residentCode: residentCode, retest: false, repeated: true)
+                return SampleResult(tube: tube, slot: latest["slot"], residentCode: residentCode, retest: false, repeated: true, ticket: nil)
             }
             let slot = tube.filled + 1
             try db.cachedStatement(
@@ -127,7 +140,7 @@ extension Store {
                 arguments: [roundID, residentID, now])
             return SampleResult(
                 tube: try Self.tubeView(db, code: code), slot: slot, residentCode: residentCode,
-                retest: admission == .retest, repeated: false)
+                retest: admission == .retest, repeated: false, ticket: try stationTicket.map { try Self.ticketView(db, id: $0) })
         }
     }
 

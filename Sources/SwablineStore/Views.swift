@@ -81,6 +81,9 @@ public struct SampleResult: Sendable, Codable, Equatable {
     public var retest: Bool
     /// True when the resident was already in this tube: nothing changed.
     public var repeated: Bool
+    /// The ticket given at the station when the scan asked to check the
+    /// resident in first; nil otherwise.
+    public var ticket: TicketView?
 }
 
 public struct BoxView: Sendable, Codable, Equatable {

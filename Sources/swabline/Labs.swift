@@ -16,8 +16,29 @@ struct Labs: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
+            let database = store.databasePath
             let store = try await store.openStore()
-            print(try await explainingRefusals { try await store.addLab(lab) })
+            let secret: String
+            do {
+                secret = try await store.addLab(lab)
+            } catch StoreError.conflict(code: "lab_has_secret", message: _) {
+                throw ValidationError(Self.alreadyHasSecret(lab, database: database))
+            } catch let error as StoreError {
+                throw ValidationError(error.message)
+            }
+            print(secret)
+        }
+
+        /// `labs add` gives a lab its first secret only and prints it once;
+        /// a second `add` says what to do instead.
+        static func alreadyHasSecret(_ lab: String, database: String) -> String {
+            """
+            Lab \(lab) already has a webhook secret in \(database), printed by the `labs add` that gave it. \
+            Reuse that secret (the README keeps it in $LAB_SECRET: `simulate --against` takes it as \
+            --lab-secret "$LAB_SECRET" or SWABLINE_LAB_SECRET), or print a new one with `swabline labs rotate \(lab)` \
+            (the old one stays valid for 24 hours; --overlap-hours 0 retires it at once). \
+            A replay needs a fresh database anyway: give `serve` and every command a new file with --db, and `labs add` works there.
+            """
         }
     }
 

@@ -34,6 +34,24 @@ struct Serve: AsyncParsableCommand {
     var badSignaturesPerLabPerMinute: Int =
         Self.environment("SWABLINE_BAD_SIGNATURES_PER_LAB_PER_MINUTE") ?? AccessLimits.standard.signaturesPerLab.burst
 
+    @Option(help: """
+        Seconds a connection may stay silent (no request, or a stalled body) before it is closed \
+        (env SWABLINE_IDLE_TIMEOUT). The board's event stream is not silent: it sends a heartbeat.
+        """)
+    var idleTimeout: Double = Double(ProcessInfo.processInfo.environment["SWABLINE_IDLE_TIMEOUT"] ?? "") ?? 30
+
+    @Option(help: """
+        The most connections held at once; more wait until one closes (env SWABLINE_MAX_CONNECTIONS). \
+        Default: the open-file limit, raised to the hard limit at start, less \(FileLimit.reserved).
+        """)
+    var maxConnections: Int? = Self.environment("SWABLINE_MAX_CONNECTIONS")
+
+    @Option(help: "PEM certificate chain: serve HTTPS, which phones on a site network need to stay signed in (env SWABLINE_TLS_CERT).")
+    var tlsCert: String? = ProcessInfo.processInfo.environment["SWABLINE_TLS_CERT"]
+
+    @Option(help: "PEM private key of --tls-cert (env SWABLINE_TLS_KEY).")
+    var tlsKey: String? = ProcessInfo.processInfo.environment["SWABLINE_TLS_KEY"]
+
     @OptionGroup var store: StoreOptions
 
     static func environment(_ name: String) -> Int? { ProcessInfo.processInfo.environment[name].flatMap { Int($0) } }
@@ -45,6 +63,11 @@ struct Serve: AsyncParsableCommand {
             ("--bad-signatures-per-lab-per-minute", badSignaturesPerLabPerMinute),
         ] where value < 1 {
             throw ValidationError("\(flag) must be at least 1, not \(value).")
+        }
+        guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be a number of seconds above 0.") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1, not \(maxConnections).") }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither for HTTP.")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
@@ -60,10 +83,15 @@ struct Serve: AsyncParsableCommand {
             signIns: RateLimit(perMinute: failedSignInsPerMinute), signaturesPerAddress: RateLimit(perMinute: badSignaturesPerMinute),
             signaturesPerLab: RateLimit(perMinute: badSignaturesPerLabPerMinute))
         configuration.metrics = bootstrapPrometheus()
+        configuration.idleTimeout = idleTimeout
+        configuration.maxConnections = maxConnections
+        if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificateChain: tlsCert, privateKey: tlsKey) }
         do {
             // Runs until SIGTERM or SIGINT, then shuts down gracefully.
             try await buildApplication(configuration).runService()
         } catch let error as SiteFolderError {
+            throw ValidationError(error.description)
+        } catch let error as TLSFilesError {
             throw ValidationError(error.description)
         }
     }

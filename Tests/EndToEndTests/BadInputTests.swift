@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import SwablineStore
 import Testing
 
 @Suite("Bad input gets a clear problem and changes nothing")
@@ -26,6 +27,7 @@ struct BadInputTests {
             // Something to refuse things against: a packing box with a sealed tube, an open tube.
             for (path, body) in [
                 ("/v1/sites/fangfeiyuan/checkins", #"{"resident_code":"FFY000005"}"#),
+                ("/v1/sites/fangfeiyuan/checkins", #"{"resident_code":"FFY000097"}"#),
                 ("/v1/sites/fangfeiyuan/tubes", #"{"tube":"T-OPEN","station":"s1"}"#),
                 ("/v1/tubes/T-OPEN/samples", #"{"resident_code":"FFY000005"}"#),
                 ("/v1/sites/fangfeiyuan/boxes", #"{"box":"B-PACK"}"#),
@@ -56,6 +58,8 @@ struct BadInputTests {
                 Case(path: "/v1/sites/fangfeiyuan/tubes", body: #"{"tube":"T-NEW","station":"s1"}"#, status: 409, code: "station_has_open_tube"),
                 Case(path: "/v1/sites/fangfeiyuan/tubes", body: #"{"tube":"T-OPEN","station":"s2"}"#, status: 409, code: "tube_exists"),
                 Case(path: "/v1/sites/fangfeiyuan/tubes", body: #"{"tube":"T-NEW","station":"s2","mode":"pooled30"}"#, status: 422, code: "invalid_field"),
+                Case(path: "/v1/tubes/T-OPEN/samples", body: #"{"resident_code":"FFY000100"}"#, status: 409, code: "not_checked_in"),
+                Case(path: "/v1/labs/lab-dian/webhooks", token: nil, body: #"{"type":"tube.results","data":{"results":[{"tube":"T-OPEN","result":"negative","tested_at":"2099-01-01T00:00:00Z"}]}}"#, signed: true, status: 422, code: "tested_at_out_of_range"),
                 Case(path: "/v1/sites/fangfeiyuan/tubes", body: #"{"tube":"T-NEW","station":"s9"}"#, status: 404, code: "station_not_found"),
                 Case(path: "/v1/tubes/T-NONE/samples", body: #"{"resident_code":"FFY000006"}"#, status: 404, code: "tube_not_found"),
                 Case(path: "/v1/tubes/T-OPEN/samples", token: .otherStaff, body: #"{"resident_code":"FFY000006"}"#, status: 404, code: "tube_not_found"),
@@ -107,6 +111,36 @@ struct BadInputTests {
             let document = try await http.send("GET", "/v1/openapi.json")
             let checker = try OpenAPIChecker(data: document.body)
             for reply in http.all where reply.path != "/v1/openapi.json" && reply.path != "/v1/nothing/here" {
+                #expect(checker.problems(reply).isEmpty, "\(checker.problems(reply))")
+            }
+        }
+    }
+
+    @Test("over HTTP: check in and sample at the station in one request; a webhook-id reused for another message is 409")
+    func stationCheckInAndReusedWebhookID() async throws {
+        let server = try await TestServer.make()
+        try await server.application.test(.live) { live in
+            let http = Client(port: live.port!)
+            let open = try await http.send("POST", "/v1/sites/fangfeiyuan/tubes", token: server.staff, json: ["tube": "T-A", "station": "s1"])
+            #expect(open.status == 201, "\(open)")
+            let refused = try await http.send("POST", "/v1/tubes/T-A/samples", token: server.staff, json: ["resident_code": "FFY000100"])
+            #expect(refused.status == 409 && refused.json["code"] as? String == "not_checked_in", "\(refused)")
+            let both = try await http.send(
+                "POST", "/v1/tubes/T-A/samples", token: server.staff, json: ["resident_code": "FFY000100", "check_in": true])
+            #expect(both.status == 201, "\(both)")
+            #expect((both.json["ticket"] as? [String: Any])?["status"] as? String == "sampled", "\(both)")
+            // A lab message counter that restarted: the same id over another message.
+            let first = Data(#"{"type":"tube.results","data":{"results":[{"tube":"T-A","result":"negative","tested_at":"\#(Timestamp.string(Date()))"}]}}"#.utf8)
+            let second = Data(#"{"type":"tube.results","data":{"results":[{"tube":"T-A","result":"positive","tested_at":"\#(Timestamp.string(Date()))"}]}}"#.utf8)
+            let applied = try await http.send("POST", "/v1/labs/lab-dian/webhooks", body: first, headers: server.labHeaders(first, id: "mX"))
+            #expect(applied.status == 200, "\(applied)")
+            let again = try await http.send("POST", "/v1/labs/lab-dian/webhooks", body: first, headers: server.labHeaders(first, id: "mX"))
+            #expect(again.status == 200 && again.headers["webhook-replayed"] == "true", "\(again)")
+            let reused = try await http.send("POST", "/v1/labs/lab-dian/webhooks", body: second, headers: server.labHeaders(second, id: "mX"))
+            #expect(reused.status == 409 && reused.json["code"] as? String == "webhook_id_reused", "\(reused)")
+            let document = try await http.send("GET", "/v1/openapi.json")
+            let checker = try OpenAPIChecker(data: document.body)
+            for reply in http.all where reply.path != "/v1/openapi.json" {
                 #expect(checker.problems(reply).isEmpty, "\(checker.problems(reply))")
             }
         }

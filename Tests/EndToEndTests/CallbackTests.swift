@@ -120,7 +120,7 @@ struct CallbackTests {
             func post(_ id: String, _ results: [(String, String)]) async throws {
                 let body = try JSONSerialization.data(withJSONObject: [
                     "type": "tube.results", "timestamp": "2022-04-05T12:00:00Z",
-                    "data": ["results": results.map { ["tube": $0.0, "result": $0.1, "tested_at": "2022-04-05T12:00:00Z"] }],
+                    "data": ["results": results.map { ["tube": $0.0, "result": $0.1, "tested_at": Timestamp.string(Date())] }],
                 ])
                 let reply = try await http.send("POST", "/v1/labs/lab-dian/webhooks", body: body, headers: server.labHeaders(body, id: id))
                 #expect(reply.status == 200, "\(reply)")

@@ -41,7 +41,7 @@ extension PageTests {
         for (id, result) in [("p-1", TubeResult.positive), ("p-2", .negative)] {
             _ = try await store.receiveLabDelivery(
                 lab: "lab-dian", webhookID: id,
-                event: .tubeResults([PostedResult(tube: "PT-1", result: result, testedAt: "2022-04-05T10:00:00Z", ct: nil)]))
+                event: .tubeResults([PostedResult(tube: "PT-1", result: result, testedAt: Timestamp.string(Date()), ct: nil)]))
         }
         return try #require(try await store.anomalies(by: .coordinator(token: 0)).first?.id)
     }

@@ -167,6 +167,32 @@ struct PageTests {
         }
     }
 
+    @Test("a station offers one tap to check in and sample someone who skipped the gate")
+    func checkInAndSampleAtStation() async throws {
+        let server = try await TestServer.make()
+        try await server.application.test(.live) { client in
+            let path = "/sites/fangfeiyuan/stations/s1"
+            _ = try await client.execute(uri: path, method: .post, headers: Self.cookie(server.staff), body: Self.form(["action": "open", "tube": "T-S1"]))
+            try await client.execute(
+                uri: path, method: .post, headers: Self.cookie(server.staff), body: Self.form(["action": "sample", "resident_code": "FFY000100"])
+            ) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .conflict && html.contains("not_checked_in"))
+                #expect(html.contains(#"id="check-in-sample-form""#) && html.contains(#"value="FFY000100""#), "the refusal offers the one tap")
+            }
+            try await client.execute(
+                uri: path, method: .post, headers: Self.cookie(server.staff), body: Self.form(["action": "check_in_sample", "resident_code": "FFY000100"])
+            ) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok && html.contains(#"id="notice""#) && html.contains("FFY000100"), "\(html)")
+                #expect(!html.contains(#"id="check-in-sample-form""#))
+            }
+            let outcome = try await client.execute(
+                uri: "/v1/residents/FFY000100/outcome", method: .get, headers: [.authorization: "Bearer \(server.coordinator)"])
+            #expect(String(buffer: outcome.body).contains("T-S1"), "sampled into the station's tube")
+        }
+    }
+
     @Test("a form posted from another origin is refused and changes nothing")
     func crossOrigin() async throws {
         let server = try await TestServer.make()

@@ -37,7 +37,7 @@ struct TestServer {
             labSecret: try await store.addLab("lab-dian"))
     }
 
-    var application: some ApplicationProtocol { buildApplication(configuration, store: store) }
+    var application: some ApplicationProtocol { get throws { try buildApplication(configuration, store: store) } }
 
     /// Every row of every table: equal fingerprints mean nothing changed.
     func fingerprint() async throws -> [String: [String]] { try await store.fingerprint() }

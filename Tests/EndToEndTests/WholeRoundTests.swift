@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SwablineServer
+import SwablineStore
 import Testing
 
 @Suite("A whole round at 芳菲苑, driven over real HTTP")
@@ -101,7 +102,7 @@ struct WholeRoundTests {
                 #expect(pickup.status == 200 && pickup.json["state"] as? String == "picked_up", "\(pickup)")
                 // Results before the lab has the box are refused per tube.
                 let early = try JSONSerialization.data(withJSONObject: ["type": "tube.results", "timestamp": "2022-04-05T10:00:00Z",
-                    "data": ["results": [["tube": inside[0], "result": "negative", "tested_at": "2022-04-05T10:00:00Z"]]]])
+                    "data": ["results": [["tube": inside[0], "result": "negative", "tested_at": Timestamp.string(Date())]]]])
                 let notYet = try await http.send("POST", "/v1/labs/lab-dian/webhooks", body: early, headers: server.labHeaders(early))
                 #expect((notYet.json["results"] as? [[String: Any]])?.first?["fate"] as? String == "not_received", "\(notYet)")
                 #expect(try await http.send("POST", "/v1/boxes/\(box)/handover", token: server.courier).status == 200)
@@ -114,7 +115,7 @@ struct WholeRoundTests {
             let positive = tubeOrder[0], invalid = tubeOrder[1]
             let results = tubeOrder.map { tube in
                 ["tube": tube, "result": tube == positive ? "positive" : tube == invalid ? "invalid" : "negative",
-                 "tested_at": "2022-04-05T12:00:00Z", "ct": tube == positive ? 28.5 : 38.0] as [String: Any]
+                 "tested_at": Timestamp.string(Date()), "ct": tube == positive ? 28.5 : 38.0] as [String: Any]
             }
             let delivery = try JSONSerialization.data(withJSONObject: ["type": "tube.results", "timestamp": "2022-04-05T12:00:00Z", "data": ["results": results]])
             let headers = server.labHeaders(delivery, id: "msg_results_1")
@@ -139,9 +140,9 @@ struct WholeRoundTests {
             // A new delivery with the same result is a duplicate; a different one an anomaly, kept, not applied.
             let third = tubeOrder[2]
             let again = try JSONSerialization.data(withJSONObject: ["type": "tube.results", "timestamp": "2022-04-05T13:00:00Z", "data": ["results": [
-                ["tube": third, "result": "negative", "tested_at": "2022-04-05T13:00:00Z"],
-                ["tube": third, "result": "positive", "tested_at": "2022-04-05T13:00:00Z"],
-                ["tube": "NO-SUCH-TUBE", "result": "negative", "tested_at": "2022-04-05T13:00:00Z"],
+                ["tube": third, "result": "negative", "tested_at": Timestamp.string(Date())],
+                ["tube": third, "result": "positive", "tested_at": Timestamp.string(Date())],
+                ["tube": "NO-SUCH-TUBE", "result": "negative", "tested_at": Timestamp.string(Date())],
             ]]])
             let fates = try await http.send("POST", "/v1/labs/lab-dian/webhooks", body: again, headers: server.labHeaders(again))
             #expect((fates.json["results"] as? [[String: Any]])?.map { $0["fate"] as! String } == ["duplicate", "anomaly", "unknown_tube"], "\(fates)")

@@ -55,6 +55,34 @@ struct ParserPropertyTests {
         }
     }
 
+    @Test("a phone or ID number typed in groups is masked, whatever single spaces, dashes or dots split it")
+    func numbersInGroupsAreMasked() async {
+        let separator = Gen<Character?>.element(of: Array(" -.")).map { $0! }
+        let around = Gen<(String, String)?>.element(of: [("", ""), ("called ", " twice"), ("电话：", "，身份证"), ("id ", "."), ("(", ")-")]).map { $0! }
+        await propertyCheck(count: 500, input: Gen.number.string(of: 11...18), Gen.bool().array(of: 17), separator.array(of: 17), around) {
+            digits, breaks, separators, around in
+            var number = ""
+            for (index, digit) in digits.enumerated() {
+                if index > 0, breaks[index - 1] { number.append(separators[index - 1]) }
+                number.append(digit)
+            }
+            let text = around.0 + number + around.1
+            let masked = PersonalData.maskNumbers(in: text)
+            let shown = masked.filter { $0.isASCII && $0.isNumber }
+            #expect(String(shown) == digits.prefix(3) + digits.suffix(4), "rule 8: \(text.debugDescription) masked as \(masked.debugDescription)")
+            // Only digits turn into stars: the text around and the separators stay as typed.
+            func shape(_ text: String) -> [Character] { text.map { $0 == "*" || ($0.isASCII && $0.isNumber) ? "0" : $0 } }
+            #expect(shape(masked) == shape(text), "\(text.debugDescription) masked as \(masked.debugDescription)")
+        }
+        #expect(PersonalData.maskNumbers(in: "called 139 1234 5678 and 153-6313-5090") == "called 139 **** 5678 and 153-****-5090")
+        #expect(PersonalData.maskNumbers(in: "id 310110193307232813.") == "id 310***********2813.")
+        #expect(PersonalData.maskNumbers(in: "11010519491231002X") == "110***********002X")
+        // Short numbers, times and dates are not personal numbers.
+        for kept in ["slot 3, retest", "ticket A042", "2022-04-05 10:30", "box B-17 at 4.5 °C", "1-1-202", "9 - 10 - 11"] {
+            #expect(PersonalData.maskNumbers(in: kept) == kept)
+        }
+    }
+
     @Test("a time of day reads only as HH:MM, and every minute reads back as written")
     func localTime() async {
         for hour in 0..<24 {

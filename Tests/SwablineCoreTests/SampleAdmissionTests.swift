@@ -5,16 +5,23 @@ import Testing
 struct SampleAdmissionTests {
     func request(
         mode: TubeMode = .pooled10, state: TubeState = .open, filled: Int = 0, singleTube: Bool = false,
-        outcome: Outcome? = nil, latest: String? = nil, waiting: Int = 1, inThisTube: Int = 0, elsewhere: String? = nil
+        outcome: Outcome? = nil, latest: String? = nil, waiting: Int = 1, inThisTube: Int = 0, elsewhere: String? = nil,
+        checkedIn: Bool = true
     ) -> SampleRequest {
         SampleRequest(
-            tube: .init(code: "T1", mode: mode, state: state, filled: filled), resident: "R1", singleTube: singleTube,
+            tube: .init(code: "T1", mode: mode, state: state, filled: filled), resident: "R1", checkedIn: checkedIn, singleTube: singleTube,
             outcome: outcome, latestSampleTube: latest, householdWaiting: waiting, householdInThisTube: inThisTube,
             householdOpenTubeElsewhere: elsewhere)
     }
 
     @Test("a first sample into an open tube with room") func first() throws {
         #expect(try SampleAdmission.decide(request()) == .first)
+    }
+
+    @Test("nobody is swabbed who skipped the gate") func notCheckedIn() throws {
+        #expect(throws: RuleViolation.notCheckedIn(resident: "R1")) { try SampleAdmission.decide(request(checkedIn: false)) }
+        // A rescan of someone already in the tube still answers their slot.
+        #expect(try SampleAdmission.decide(request(latest: "T1", checkedIn: false)) == .alreadyInThisTube)
     }
 
     @Test("rule 1: a full tube takes nobody more") func full() {
@@ -111,7 +118,7 @@ struct ResultAndCustodyTests {
         #expect(throws: RuleViolation.retestNeedsSingleTube(resident: "R1")) {
             try SampleAdmission.decide(
                 SampleRequest(
-                    tube: .init(code: "P", mode: .pooled10, state: .open, filled: 0), resident: "R1", singleTube: false,
+                    tube: .init(code: "P", mode: .pooled10, state: .open, filled: 0), resident: "R1", checkedIn: true, singleTube: false,
                     outcome: retest[0].outcome, latestSampleTube: "S1", householdWaiting: 1, householdInThisTube: 0,
                     householdOpenTubeElsewhere: nil))
         }

@@ -70,8 +70,18 @@ struct Fixture {
         return box
     }
 
+    /// A lab's delivery of results. Its `tested_at` is the last swab of
+    /// those tubes: a time that can be true, and the same each time the
+    /// same delivery is sent again (as a lab resends it, byte for byte).
     func results(_ id: String, _ items: [(String, TubeResult)]) async throws -> LabDeliveryAnswer {
-        let event = LabEvent.tubeResults(items.map { PostedResult(tube: $0.0, result: $0.1, testedAt: "2022-04-05T10:00:00.000Z", ct: nil) })
+        let tubes = items.map(\.0)
+        let lastSwab = try await store.pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT max(sampled_at) FROM sample WHERE tube_code IN (\(databaseQuestionMarks(count: tubes.count)))",
+                arguments: StatementArguments(tubes))
+        }
+        let testedAt = lastSwab ?? Timestamp.string(store.clock())
+        let event = LabEvent.tubeResults(items.map { PostedResult(tube: $0.0, result: $0.1, testedAt: testedAt, ct: nil) })
         let (body, _) = try await store.receiveLabDelivery(lab: Self.lab, webhookID: id, event: event)
         return try JSONDecoder().decode(LabDeliveryAnswer.self, from: body, snakeCase: true)
     }

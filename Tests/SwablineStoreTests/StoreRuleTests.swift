@@ -56,12 +56,15 @@ struct StoreRuleTests {
         await #expect(throws: StoreError.rule(.householdDoesNotFit(waiting: 4, room: 3))) {
             try await f.store.addSample(tube: "T5", resident: "FFY000006", by: f.staff)
         }
+        _ = try await f.store.checkIn(site: Fixture.site, code: "FFY000097", walkIn: nil, priority: false, by: f.staff)
         await #expect(throws: StoreError.rule(.singleTubePersonInPooledTube(resident: "FFY000097"))) {
             try await f.store.addSample(tube: "T5", resident: "FFY000097", by: f.staff)
         }
         for code in ["FFY000001", "FFY000002", "FFY000005"] {
+            _ = try await f.store.checkIn(site: Fixture.site, code: code, walkIn: nil, priority: false, by: f.staff)
             _ = try await f.store.addSample(tube: "T5", resident: code, by: f.staff)
         }
+        _ = try await f.store.checkIn(site: Fixture.site, code: "FFY000014", walkIn: nil, priority: false, by: f.staff)
         await #expect(throws: StoreError.rule(.tubeFull(tube: "T5", capacity: 5))) {
             try await f.store.addSample(tube: "T5", resident: "FFY000014", by: f.staff)
         }
@@ -211,7 +214,7 @@ struct StoreRuleTests {
         await #expect(throws: StoreError.notFound(kind: "box", code: "B1")) {
             try await f.store.receiveLabDelivery(lab: "lab-jinyu", webhookID: "x", event: .boxReceived(box: "B1", tubeCount: 1))
         }
-        let fates = try await f.store.receiveLabDelivery(lab: "lab-jinyu", webhookID: "y", event: .tubeResults([.init(tube: "T1", result: .positive, testedAt: "2022-04-05T10:00:00.000Z", ct: nil)]))
+        let fates = try await f.store.receiveLabDelivery(lab: "lab-jinyu", webhookID: "y", event: .tubeResults([.init(tube: "T1", result: .positive, testedAt: Timestamp.string(Date()), ct: nil)]))
         #expect(String(decoding: fates.body, as: UTF8.self).contains("unknown_tube"), "another lab's tube is unknown to it")
         await #expect(throws: StoreError.notFound(kind: "resident", code: "FFY000005")) {
             try await f.store.outcome(resident: "FFY000005", by: f.otherStaff)

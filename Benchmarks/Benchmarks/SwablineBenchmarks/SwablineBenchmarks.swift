@@ -92,7 +92,7 @@ let benchmarks: @Sendable () -> Void = {
         let deliveries = stride(from: 0, to: tubes, by: 500).map { first in
             (first..<min(first + 500, tubes)).map { tube in
                 PostedResult(tube: "T\(tube)", result: rng.next() % 200 == 0 ? .positive : .negative,
-                    testedAt: "2022-04-05T12:00:00Z", ct: nil)
+                    testedAt: Timestamp.string(Date()), ct: nil)
             }
         }
         benchmark.startMeasurement()

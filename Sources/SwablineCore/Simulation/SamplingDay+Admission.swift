@@ -14,7 +14,7 @@ extension SamplingDay {
         let others = Int(pendingPooled[household]) - (resident.singleTube ? 0 : 1)
         return SampleRequest(
             tube: .init(code: "open-\(tube.serial)", mode: tube.mode, state: .open, filled: members.count), resident: "R\(person)",
-            singleTube: resident.singleTube, outcome: nil, latestSampleTube: tubeOf[Int(person)] < 0 ? nil : code(tubeOf[Int(person)]),
+            checkedIn: true, singleTube: resident.singleTube, outcome: nil, latestSampleTube: tubeOf[Int(person)] < 0 ? nil : code(tubeOf[Int(person)]),
             latestSampleDecided: false, householdWaiting: others + 1, householdInThisTube: inThisTube,
             householdOpenTubeElsewhere: elsewhere.map(code), placesOwed: owed)
     }

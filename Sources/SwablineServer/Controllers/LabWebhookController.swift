@@ -12,6 +12,10 @@ struct LabWebhookController {
     let access: AccessGuard
     /// The most results one delivery may carry.
     static let maxResults = 10_000
+    /// Bodies read at once before their signature can be checked. A lab
+    /// sends a few deliveries at a time; forgeries in a known lab's name
+    /// (right headers, wrong signature) could otherwise hold 8 MB each.
+    let unverifiedBodies = InFlightLimit(8)
 
     struct Envelope: Decodable {
         var type: String
@@ -43,21 +47,50 @@ struct LabWebhookController {
         return routes
     }
 
+    /// Everything that needs no body is checked before the body is read:
+    /// an unknown lab, missing signature headers or a stale timestamp are
+    /// refused without buffering a byte of it, so unsigned uploads cannot
+    /// fill memory; the body itself must arrive within `BodyReading.deadline`.
     @Sendable func receive(_ request: Request, context: AppContext) async throws -> Response {
         let lab = try context.code("lab")
-        let body = Data(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+        let id = request.headers[HTTPField.Name("webhook-id")!], timestamp = request.headers[HTTPField.Name("webhook-timestamp")!]
+        let signature = request.headers[HTTPField.Name("webhook-signature")!]
         let secrets = try await store.webhookSecrets(lab: lab)
-        do throws(StandardWebhooks.Failure) {
-            try StandardWebhooks.verify(
-                id: request.headers[HTTPField.Name("webhook-id")!], timestamp: request.headers[HTTPField.Name("webhook-timestamp")!],
-                signature: request.headers[HTTPField.Name("webhook-signature")!], body: body, secrets: secrets, now: clock())
-        } catch {
+        func refuse(_ failure: StandardWebhooks.Failure) -> any Error {
             // Counted per address, and per lab when the lab is one Swabline knows (an unknown lab has no secrets).
-            if let tooMany = access.signatureFailed(reason: error.code, address: context.clientAddress, lab: secrets.isEmpty ? nil : lab) {
-                throw tooMany
+            if let tooMany = access.signatureFailed(reason: failure.code, address: context.clientAddress, lab: secrets.isEmpty ? nil : lab) {
+                return tooMany
             }
-            context.logger.warning("refused lab webhook", metadata: ["lab": "\(lab)", "reason": "\(error.code)"])
-            throw Problem(.unauthorized, code: error.code, detail: error.message)
+            context.logger.warning("refused lab webhook", metadata: ["lab": "\(lab)", "reason": "\(failure.code)"])
+            var problem = Problem(.unauthorized, code: failure.code, detail: failure.message)
+            // The body was not read: close rather than drain what may be megabytes of it.
+            problem.headers[.connection] = "close"
+            return problem
+        }
+        do throws(StandardWebhooks.Failure) {
+            try StandardWebhooks.checkHeaders(id: id, timestamp: timestamp, signature: signature, now: clock())
+            // An unknown lab has no secret any signature could match.
+            guard !secrets.isEmpty else { throw .badSignature }
+        } catch {
+            throw refuse(error)
+        }
+        guard unverifiedBodies.enter() else {
+            var problem = Problem(
+                .serviceUnavailable, code: "busy",
+                detail: "Too many deliveries are being received at once; send this one again in a few seconds.")
+            problem.headers[.retryAfter] = "5"
+            problem.headers[.connection] = "close"
+            throw problem
+        }
+        let body: Data
+        do {
+            defer { unverifiedBodies.leave() }
+            body = Data(buffer: try await BodyReading.collect(request, upTo: context.maxUploadSize))
+            do throws(StandardWebhooks.Failure) {
+                try StandardWebhooks.verify(id: id, timestamp: timestamp, signature: signature, body: body, secrets: secrets, now: clock())
+            } catch {
+                throw refuse(error)
+            }
         }
         let webhookID = request.headers[HTTPField.Name("webhook-id")!]!
         guard webhookID.utf8.count <= 200 else { throw Problem.invalidField("webhook-id", "is longer than 200 characters") }

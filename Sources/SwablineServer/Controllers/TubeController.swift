@@ -14,6 +14,8 @@ struct TubeController {
 
     struct SampleRequest: Decodable {
         var residentCode: String
+        /// Check the resident in at the station first, when they skipped the gate.
+        var checkIn: Bool?
     }
 
     struct LostRequest: Decodable {
@@ -46,7 +48,8 @@ struct TubeController {
     @Sendable func addSample(_ request: Request, context: AppContext) async throws -> EditedResponse<SampleResult> {
         let actor = try context.requireActor()
         let body = try await request.decode(as: SampleRequest.self, context: context)
-        let result = try await store.addSample(tube: try context.code("tube"), resident: body.residentCode, by: actor)
+        let result = try await store.addSample(
+            tube: try context.code("tube"), resident: body.residentCode, checkIn: body.checkIn ?? false, by: actor)
         return EditedResponse(status: result.repeated ? .ok : .created, response: result)
     }
 

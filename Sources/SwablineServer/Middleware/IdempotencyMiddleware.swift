@@ -27,7 +27,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
                 detail: "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces (a UUID is a good key).")
         }
         let scope = try context.requireActor().label
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = try await BodyReading.collect(request, upTo: context.maxUploadSize)
         var forwarded = request
         forwarded.body = .init(buffer: body)
         return try await answers.answer(

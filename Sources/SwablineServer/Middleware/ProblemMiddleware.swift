@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import SwablineStore
 
 /// Turns every error into problem+json: store refusals into their own
@@ -45,6 +46,12 @@ extension Problem {
             }
             let detail = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             return try Problem(error.status, code: code, detail: detail).response(from: request, context: context)
+        case is HTTPParserError:
+            // A body that breaks HTTP itself (a malformed chunk, say) is the client's error, not ours.
+            context.logger.notice("malformed request", metadata: ["error.type": "\(type(of: error))"])
+            var problem = Problem(.badRequest, code: "malformed_request", detail: "The request does not follow HTTP/1.1 (a malformed chunk or header).")
+            problem.headers[.connection] = "close"
+            return try problem.response(from: request, context: context)
         default:
             context.logger.error("unexpected error", metadata: ["error.type": "\(type(of: error))"])
             return try Problem(.internalServerError, code: "internal_error", detail: "Something went wrong on our side; nothing was acknowledged.")

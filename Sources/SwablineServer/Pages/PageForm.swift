@@ -9,7 +9,7 @@ struct PageForm {
     static let maxSize = 16 * 1024
 
     static func read(_ request: Request) async throws -> PageForm {
-        let buffer = try await request.body.collect(upTo: maxSize)
+        let buffer = try await BodyReading.collect(request, upTo: maxSize)
         return PageForm(encoded: String(buffer: buffer))
     }
 

@@ -6,6 +6,7 @@ extension PageText {
     static let errorTitles: [(key: String, zh: String, en: String)] = [
         ("error_retest_needs_single_tube", "复检须单管", "Retest needs a single tube"),
         ("error_tube_not_open", "采样管未开启", "Tube is not open"),
+        ("error_not_checked_in", "此人还没有签到", "Not checked in"),
         ("error_site_not_found", "未找到该采样点", "Site not found"),
         ("error_station_not_found", "未找到该采样台", "Station not found"),
         ("error_tube_not_found", "未找到该采样管", "Tube not found"),
@@ -40,6 +41,7 @@ extension PageText {
         "household_does_not_fit": "同一户不能拆到两根管：这根管放不下这一户，请封管后用新管。",
         "household_in_other_tube": "这一户已有人在另一根未满的管中，请到那根管一起采样。",
         "already_sampled": "此人本轮已经采过样，不要重复采样。",
+        "not_checked_in": "此人本轮还没有签到：请让其到门口签到，或点下面的按钮在此签到并采样。",
         "tube_not_open": "这根管已不在采样中，不能再加人。",
         "tube_step_skipped": "采样管交接步骤不对：不能跳过中间步骤。",
         "box_step_skipped": "转运箱交接步骤不对：请先完成上一步（如先封箱、先交接）。",

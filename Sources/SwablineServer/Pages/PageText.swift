@@ -54,6 +54,8 @@ enum PageText {
         ("sampled_slot", "已入管，位置", "Sampled, slot"),
         ("already_in_tube", "已在此管中，位置", "Already in this tube, slot"),
         ("retest", "复检", "Retest"),
+        ("check_in_and_sample", "在此签到并采样", "Check in and sample"),
+        ("checked_in_here", "已在采样台签到", "checked in here"),
         ("tube_sealed", "已封管", "Tube sealed"),
         ("give_up_tube", "作废此管", "Give up this tube"),
         ("give_up_hint", "采样管掉落、破损或扫错条码时使用。管内的人都要重新采样：请把他们扫入下一根管。",

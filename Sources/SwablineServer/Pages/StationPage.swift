@@ -47,12 +47,15 @@ struct StationPage {
                     "none": result.called.isEmpty, "still_waiting": result.stillWaiting, "single_waiting": result.singleTubeWaiting,
                     "has_single": result.singleTubeWaiting > 0,
                 ]
-            case "sample":
+            case "sample", "check_in_sample":
+                // "check_in_sample" is the one tap offered after `not_checked_in`: ticket and sample together.
                 let tube = try await openTube(site, station: station)
-                let result = try await store.addSample(tube: tube, resident: form["resident_code"], by: site.actor)
+                let result = try await store.addSample(
+                    tube: tube, resident: form["resident_code"], checkIn: form["action"] == "check_in_sample", by: site.actor)
                 let what = result.repeated ? page.language("already_in_tube") : page.language("sampled_slot")
                 notice = [
-                    "text": "\(result.residentCode): \(what) \(result.slot)" + (result.retest ? " · \(page.language("retest"))" : ""),
+                    "text": "\(result.residentCode): \(what) \(result.slot)" + (result.retest ? " · \(page.language("retest"))" : "")
+                        + (result.ticket.map { " · \(page.language("checked_in_here")) \($0.label)" } ?? ""),
                     "warn": result.repeated,
                 ]
             case "seal":
@@ -73,11 +76,13 @@ struct StationPage {
                     "warn": true,
                 ]
             default:
-                throw Problem.invalidField("action", "must be open, call, sample, seal or lost")
+                throw Problem.invalidField("action", "must be open, call, sample, check_in_sample, seal or lost")
             }
         } catch {
             guard let problem = Problem.from(error) else { throw error }
-            return try await render(site, station: station, problem: problem)
+            // Someone who skipped the gate: offer to check them in and sample them in one tap.
+            let offer: [String: Any] = problem.code == "not_checked_in" ? ["check_in_offer": ["code": form["resident_code"]]] : [:]
+            return try await render(site, station: station, offer, problem: problem)
         }
         var extra: [String: Any] = [:]
         if let notice { extra["notice"] = notice }

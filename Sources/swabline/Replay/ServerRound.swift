@@ -15,22 +15,38 @@ struct ServerRound {
 
     /// The round a replay writes into; refused unless it is fresh: nobody
     /// checked in or sampled at the site, and the site's residents on the
-    /// server are exactly the roster's (walk-ins of an earlier replay would
-    /// be expected and missing, which the simulated day cannot know).
+    /// server are exactly the roster's (walk-ins registered earlier, by hand
+    /// or by a replay, would be expected and missing, which the simulated day
+    /// cannot know). Each refusal says what to do: a new round, or a server
+    /// on a fresh database file.
     func freshRound(rosterCount: Int) async throws -> Round {
         let round = try read(try await client.send(.GET, "/v1/rounds/current", token: token), Round.self, "the current round")
         let coverage = try await self.coverage()
-        if coverage.counts.checkedIn > 0 || coverage.counts.sampled > 0 {
+        let counts = coverage.counts
+        let residents = "server has \(counts.expected) residents at \(site) where the roster here has \(rosterCount)"
+        if counts.checkedIn > 0 || counts.sampled > 0 {
+            guard counts.expected == rosterCount else {
+                // A new round would still hold the walk-ins: only a fresh database will do.
+                throw ReplayError.notReady(
+                    "Round \"\(round.name)\" already has \(counts.checkedIn) check-ins and \(counts.sampled) people sampled, "
+                        + "and the \(residents) (walk-ins stay residents of the site): a replay needs a fresh round on a fresh database, "
+                        + "and `swabline rounds open` is not enough here. " + Self.startFresh)
+            }
             throw ReplayError.notReady(
-                "Round \"\(round.name)\" already has \(coverage.counts.checkedIn) check-ins and \(coverage.counts.sampled) people sampled "
+                "Round \"\(round.name)\" already has \(counts.checkedIn) check-ins and \(counts.sampled) people sampled "
                     + "at \(site): a replay needs a fresh round. Seal any open tubes, then `swabline rounds open <name>` "
                     + "(or POST /v1/rounds), and run this again.")
         }
-        if coverage.counts.expected != rosterCount {
+        if counts.expected > rosterCount {
             throw ReplayError.notReady(
-                "The server has \(coverage.counts.expected) residents at \(site), the roster here has \(rosterCount): "
-                    + "serve the same sites folder, and replay into a fresh database (walk-ins an earlier replay registered stay "
-                    + "residents of the site).")
+                "The \(residents): the extra ones are walk-ins registered on that database (the README's curl round registers one, "
+                    + "every replay its own); they stay residents of the site, and the simulated day cannot know them. "
+                    + Self.startFresh)
+        }
+        if counts.expected < rosterCount {
+            throw ReplayError.notReady(
+                "The \(residents): serve the sites folder this roster comes from (`swabline serve --sites <folder>`) "
+                    + "on a fresh database file (`--db <new file>`), and run this again.")
         }
         return round
     }
@@ -62,6 +78,12 @@ struct ServerRound {
             counts: coverage.counts, missing: Set(coverage.missing.map(\.code)), outcomes: outcomes,
             retests: Set(retests.buildings.flatMap { $0.households.flatMap { $0.residents.map(\.code) } }))
     }
+
+    /// What to do when only a fresh database will do.
+    static let startFresh =
+        "Stop the server and start one on a fresh database file: `swabline serve --db <new file>` (for example "
+        + "--db /tmp/replay.sqlite; a new file opens \"Round 1\" by itself); make the tokens and the lab secret with the "
+        + "same --db (or SWABLINE_DB), and run this again."
 
     private func coverage() async throws -> Coverage {
         try read(try await client.send(.GET, "/v1/sites/\(site)/coverage", token: token), Coverage.self, "the coverage of \(site)")

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import SwablineCore
+import Testing
+@testable import SwablineStore
+
+/// What a lab sends is applied only when it can be true: one message per
+/// `webhook-id`, the box's own tube count, times that can have happened.
+@Suite("A lab's deliveries are taken only when they can be true")
+struct LabDeliveryTests {
+    @Test("a webhook-id reused for a different message is refused and its results stay to be sent; the same message is a redelivery")
+    func reusedWebhookID() async throws {
+        let f = try await Fixture.make()
+        try await f.shipTube("PT0", residents: ["FFY000005"], box: "B0")
+        try await f.shipTube("PT1", residents: ["FFY000001", "FFY000002"], box: "B1", station: "s2")
+        let first = try await f.results("mX", [("PT0", .negative)])
+        #expect(first.results?.map(\.fate) == [.applied])
+        let before = try await f.fingerprint()
+        let refusal = await #expect(throws: StoreError.self) { _ = try await f.results("mX", [("PT1", .positive)]) }
+        #expect(refusal?.code == "webhook_id_reused")
+        #expect(try await f.fingerprint() == before, "nothing of the second message is applied or stored")
+        // The same message again is a redelivery: the stored answer, nothing changed.
+        let stored = try await f.store.pool.read { try String.fetchOne($0, sql: "SELECT tested_at FROM tube WHERE code = 'PT0'")! }
+        let again = try await f.store.receiveLabDelivery(
+            lab: Fixture.lab, webhookID: "mX",
+            event: .tubeResults([PostedResult(tube: "PT0", result: .negative, testedAt: stored, ct: nil)]))
+        let firstAnswer = try await f.store.pool.read {
+            try Data.fetchOne($0, sql: "SELECT response FROM webhook_delivery WHERE webhook_id = 'mX'")!
+        }
+        #expect(again.replayed && again.body == firstAnswer)
+        // Sent again under a new id, PT1's residents get their result.
+        let retry = try await f.results("mY", [("PT1", .positive)])
+        #expect(retry.results?.map(\.fate) == [.applied])
+        let outcome = try await f.store.outcome(resident: "FFY000001", by: f.coordinator)
+        #expect(outcome.outcome == .poolPositive)
+    }
+
+    @Test("a resent receipt or pickup with another tube count is refused, not answered as the first")
+    func resentCountMustMatch() async throws {
+        let f = try await Fixture.make()
+        try await f.shipTube("T1", residents: ["FFY000005"], box: "B1")
+        let before = try await f.fingerprint()
+        await #expect(throws: StoreError.rule(.tubeCountMismatch(expected: 1, reported: 7))) {
+            try await f.store.receiveLabDelivery(lab: Fixture.lab, webhookID: "recv-again", event: .boxReceived(box: "B1", tubeCount: 7))
+        }
+        await #expect(throws: StoreError.rule(.tubeCountMismatch(expected: 1, reported: 2))) {
+            try await f.store.pickUpBox("B1", tubeCount: 2, temperature: 4, by: f.courier)
+        }
+        #expect(try await f.fingerprint() == before)
+        let same = try await f.store.receiveLabDelivery(lab: Fixture.lab, webhookID: "recv-same", event: .boxReceived(box: "B1", tubeCount: 1))
+        #expect(!same.replayed && String(decoding: same.body, as: UTF8.self).contains(#""state":"received""#))
+    }
+
+    @Test("a tested_at in the future or before the swab, past the clock-skew allowance, refuses the delivery")
+    func impossibleTimes() async throws {
+        let f = try await Fixture.make()
+        try await f.shipTube("T1", residents: ["FFY000005"], box: "B1")
+        let now = f.store.clock()
+        func post(_ id: String, at testedAt: Date) async throws -> Data {
+            try await f.store.receiveLabDelivery(
+                lab: Fixture.lab, webhookID: id,
+                event: .tubeResults([PostedResult(tube: "T1", result: .negative, testedAt: Timestamp.string(testedAt), ct: nil)])
+            ).body
+        }
+        let before = try await f.fingerprint()
+        let skew = ResultMatching.clockSkewAllowance
+        await #expect(throws: StoreError.rule(.testedAtOutOfRange(tube: "T1", why: "is in the future"))) {
+            try await post("far", at: Timestamp.date("2099-01-01T00:00:00Z")!)
+        }
+        await #expect(throws: StoreError.rule(.testedAtOutOfRange(tube: "T1", why: "is in the future"))) {
+            try await post("soon", at: now.addingTimeInterval(skew + 120))
+        }
+        await #expect(throws: StoreError.rule(.testedAtOutOfRange(tube: "T1", why: "is before the tube was sampled"))) {
+            try await post("early", at: now.addingTimeInterval(-skew - 120))
+        }
+        #expect(try await f.fingerprint() == before)
+        // A lab clock a few minutes fast is within the allowance.
+        let body = try await post("ok", at: now.addingTimeInterval(skew / 2))
+        #expect(String(decoding: body, as: UTF8.self).contains(#""fate":"applied""#))
+    }
+}
