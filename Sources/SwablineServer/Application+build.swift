@@ -108,11 +108,11 @@ public func buildApplication(_ configuration: ServerConfiguration) async throws 
 }
 
 /// Builds the application around a store that is already prepared.
-public func buildApplication(_ configuration: ServerConfiguration, store: Store) throws -> some ApplicationProtocol {
+public func buildApplication(_ configuration: ServerConfiguration, store: any ServerStore) throws -> some ApplicationProtocol {
     try buildApplication(configuration, store: store, tls: configuration.tls?.configuration())
 }
 
-func buildApplication(_ configuration: ServerConfiguration, store: Store, tls: TLSConfiguration?) throws -> some ApplicationProtocol {
+func buildApplication(_ configuration: ServerConfiguration, store: any ServerStore, tls: TLSConfiguration?) throws -> some ApplicationProtocol {
     let logger = makeLogger(configuration)
     var services: [any Service] = []
     if let callbacks = configuration.callbacks {
@@ -143,7 +143,7 @@ func makeLogger(_ configuration: ServerConfiguration) -> Logger {
 
 /// The routes, with errors as problem+json and tokens resolved to actors.
 public func buildRouter(
-    store: Store, metrics: PrometheusCollectorRegistry? = nil, clock: @escaping @Sendable () -> Date = Date.init,
+    store: any ServerStore, metrics: PrometheusCollectorRegistry? = nil, clock: @escaping @Sendable () -> Date = Date.init,
     limits: AccessLimits = .standard
 ) -> Router<AppContext> {
     let router = Router(context: AppContext.self)

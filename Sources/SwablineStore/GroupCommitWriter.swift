@@ -23,11 +23,11 @@ final class GroupCommitWriter: Sendable {
         var stats = WriterStats()
     }
 
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
     let maxBatch: Int
     private let queue = Mutex(Queue())
 
-    init(pool: DatabasePool, maxBatch: Int) {
+    init(pool: any DatabaseWriter, maxBatch: Int) {
         self.pool = pool
         self.maxBatch = max(1, maxBatch)
     }

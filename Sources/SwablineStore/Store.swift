@@ -8,7 +8,9 @@ import SwablineCore
 /// apply results), runs in one transaction, and either commits all of its
 /// changes or none. Reads run concurrently on WAL readers.
 public final class Store: Sendable {
-    let pool: DatabasePool
+    /// The database: a pool of WAL readers and one writer on a file, or a
+    /// queue on an in-memory database (`init(inMemory:)`, for tests).
+    let pool: any DatabaseWriter
     let writer: GroupCommitWriter
     let clock: @Sendable () -> Date
 
@@ -22,17 +24,32 @@ public final class Store: Sendable {
     /// `synchronous = FULL` is set on the writer after GRDB turns WAL on
     /// (GRDB itself chooses NORMAL there): with FULL, a committed
     /// transaction survives power loss, which is what a 2xx promises (rule 5).
-    public init(path: String, maxBatch: Int = Store.defaultMaxBatch, clock: @escaping @Sendable () -> Date = Date.init) throws {
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        pool = try DatabasePool(path: path, configuration: configuration)
+    public convenience init(path: String, maxBatch: Int = Store.defaultMaxBatch, clock: @escaping @Sendable () -> Date = Date.init) throws {
+        let pool = try DatabasePool(path: path, configuration: Self.configuration)
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        try Schema.migrator.migrate(pool)
-        writer = GroupCommitWriter(pool: pool, maxBatch: maxBatch)
+        try self.init(database: pool, maxBatch: maxBatch, clock: clock)
+    }
+
+    /// A store on a private in-memory database: nothing is durable, so it
+    /// is for tests that exercise routes and pages, not rule 5.
+    public static func inMemory(maxBatch: Int = Store.defaultMaxBatch, clock: @escaping @Sendable () -> Date = Date.init) throws -> Store {
+        try Store(database: DatabaseQueue(configuration: configuration), maxBatch: maxBatch, clock: clock)
+    }
+
+    init(database: any DatabaseWriter, maxBatch: Int, clock: @escaping @Sendable () -> Date) throws {
+        pool = database
+        try Schema.migrator.migrate(database)
+        writer = GroupCommitWriter(pool: database, maxBatch: maxBatch)
         self.clock = clock
+    }
+
+    static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        return configuration
     }
 
     /// The path of the database file.

@@ -33,7 +33,7 @@ public struct CallbackConfiguration: Sendable {
 /// interrupted mid-send is sent again with the same `webhook-id`, which is
 /// what receivers deduplicate on (at-least-once delivery).
 struct CallbackDelivery: Service {
-    let store: Store
+    let store: any Outbox
     let configuration: CallbackConfiguration
     let logger: Logger
 

@@ -5,7 +5,7 @@ import SwablineStore
 /// Conflicting lab results kept for a person to resolve (rule 4): the list,
 /// and a coordinator's resolution with a note.
 struct AnomalyController {
-    let store: Store
+    let store: any RoundReports
 
     struct ResolveRequest: Decodable { var note: String }
 

@@ -5,7 +5,7 @@ import SwablineStore
 /// The coordinator's audit: one resident's, tube's or box's trail, and
 /// revealing a resident's unmasked numbers (which itself goes in the trail).
 struct AuditController {
-    let store: Store
+    let store: any RoundReports
 
     struct RevealRequest: Decodable { var reason: String }
     struct Trail: ResponseEncodable, Codable { var entries: [AuditEntry] }

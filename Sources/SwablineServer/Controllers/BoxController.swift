@@ -4,7 +4,7 @@ import SwablineStore
 
 /// Transport boxes: packed and sealed by staff, carried by couriers.
 struct BoxController {
-    let store: Store
+    let store: any BoxCustody
 
     struct CreateRequest: Decodable { var box: String }
     struct AddTubeRequest: Decodable { var tube: String }

@@ -7,7 +7,7 @@ import SwablineStore
 /// Subscribing itself is done with the CLI (`swabline subscribers add`),
 /// since it hands out a secret.
 struct CallbackController {
-    let store: Store
+    let store: any Outbox
 
     struct ReplayRequest: Decodable {
         var ids: [Int64]?

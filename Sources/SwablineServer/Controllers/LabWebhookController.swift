@@ -7,7 +7,7 @@ import SwablineStore
 /// The lab's one webhook endpoint: box receipts and tube results, signed
 /// with Standard Webhooks.
 struct LabWebhookController {
-    let store: Store
+    let store: any LabInbox
     let clock: @Sendable () -> Date
     let access: AccessGuard
     /// The most results one delivery may carry.

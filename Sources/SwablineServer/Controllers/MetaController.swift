@@ -4,7 +4,7 @@ import SwablineStore
 
 /// The API's own description, liveness and readiness.
 struct MetaController {
-    let store: Store
+    let store: any RoundReports
 
     /// The OpenAPI 3.1 document, read once from the bundle.
     static let openAPIDocument: Data = {

@@ -4,7 +4,7 @@ import SwablineStore
 
 /// The gate and the stations: check-in and calling the next group.
 struct QueueController {
-    let store: Store
+    let store: any QueueDesk
 
     struct CheckInRequest: Decodable {
         var residentCode: String

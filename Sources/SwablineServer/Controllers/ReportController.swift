@@ -5,7 +5,7 @@ import SwablineStore
 /// What the coordinator and the site watch: coverage, retests, one
 /// resident's outcome, and the round.
 struct ReportController {
-    let store: Store
+    let store: any RoundReports
 
     struct OpenRoundRequest: Decodable { var name: String }
 

@@ -4,7 +4,7 @@ import SwablineStore
 
 /// Tubes at a station: open, fill, seal; or report one lost.
 struct TubeController {
-    let store: Store
+    let store: any TubeDesk
 
     struct OpenRequest: Decodable {
         var tube: String

@@ -7,7 +7,7 @@ import SwablineStore
 /// that need an actor refuse a request without one.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppContext
-    let store: Store
+    let store: any Credentials
     let access: AccessGuard
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {

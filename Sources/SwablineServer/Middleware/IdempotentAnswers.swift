@@ -20,7 +20,7 @@ extension HTTPField.Name {
 /// slot; a resent custody step answers the current state) keep it from
 /// making a second of anything.
 struct IdempotentAnswers: Sendable {
-    let store: Store
+    let store: any AnswerMemory
     let inFlight = InFlightKeys()
 
     /// What a second copy does while the first copy is still being answered.

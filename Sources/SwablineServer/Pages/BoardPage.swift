@@ -7,7 +7,7 @@ import SwablineStore
 /// The queue board at a site: the tickets called to each station and the
 /// next ones, kept live with Server-Sent Events (no reload).
 struct BoardPage {
-    let store: Store
+    let store: any ServerStore
     /// How often the stream looks at the store.
     static let interval: Duration = .seconds(1)
     /// A stream ends after this many looks; the browser's EventSource reconnects.

@@ -7,7 +7,7 @@ import SwablineStore
 /// count and cold-box temperature, hand-over at the lab, and how old the
 /// oldest swab in each box is (samples should reach the lab within 4 hours).
 struct CourierPage {
-    let store: Store
+    let store: any ServerStore
     let clock: @Sendable () -> Date
 
     /// Past this age a box is flagged; at 4 hours it is late.

@@ -7,7 +7,7 @@ import SwablineStore
 /// turnaround, anomalies to resolve, who is not yet sampled (paged, and in
 /// full per building for door-to-door teams), and who must be retested.
 struct DashboardPage {
-    let store: Store
+    let store: any ServerStore
 
     /// Rows of the not-yet-sampled list per page: 华夏里社区 alone has over 5,000.
     static let missingPerPage = 200

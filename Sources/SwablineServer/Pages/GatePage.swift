@@ -5,7 +5,7 @@ import SwablineStore
 /// The compound gate: a scanner types a resident code and presses Enter;
 /// the ticket is shown big. An unknown code opens the walk-in form.
 struct GatePage {
-    let store: Store
+    let store: any ServerStore
 
     var endpoints: RouteCollection<AppContext> {
         let routes = RouteCollection(context: AppContext.self)

@@ -4,7 +4,7 @@ import SwablineStore
 
 /// Sign-in with a bearer token (printed by `swabline tokens create`), and sign-out.
 struct LoginPage {
-    let store: Store
+    let store: any Credentials
     let access: AccessGuard
 
     var endpoints: RouteCollection<AppContext> {

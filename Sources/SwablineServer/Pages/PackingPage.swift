@@ -4,7 +4,7 @@ import SwablineStore
 
 /// The packing table: start a box, scan sealed tubes into it, seal it.
 struct PackingPage {
-    let store: Store
+    let store: any ServerStore
 
     var endpoints: RouteCollection<AppContext> {
         let routes = RouteCollection(context: AppContext.self)

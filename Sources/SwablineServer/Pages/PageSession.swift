@@ -48,7 +48,7 @@ extension AppContext {
 /// checks `Origin` and `Sec-Fetch-Site` too), and answers page errors as pages.
 struct PageSessionMiddleware: RouterMiddleware {
     typealias Context = AppContext
-    let store: Store
+    let store: any Credentials
     let access: AccessGuard
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {

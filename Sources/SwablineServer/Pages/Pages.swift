@@ -7,7 +7,7 @@ extension Router where Context == AppContext {
     /// Resources/templates. They sit beside the API (which stays under
     /// `/v1`), sign in with a cookie instead of a bearer header, and write
     /// through the same store methods the API uses.
-    func addPages(store: Store, clock: @escaping @Sendable () -> Date, access: AccessGuard, answers: IdempotentAnswers) {
+    func addPages(store: any ServerStore, clock: @escaping @Sendable () -> Date, access: AccessGuard, answers: IdempotentAnswers) {
         get("pages.js") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=300"],

@@ -11,7 +11,7 @@ struct StaffSite {
 
     var id: String { summary.id }
 
-    static func open(_ store: Store, _ request: Request, _ context: AppContext) async throws -> StaffSite {
+    static func open(_ store: any RoundReports, _ request: Request, _ context: AppContext) async throws -> StaffSite {
         let actor = try context.pageActor()
         let site = try context.code("site")
         try Store.checkStaff(actor, site: site)

@@ -5,7 +5,7 @@ import SwablineStore
 /// A sampling station's desk: open a tube, call the next group, scan each
 /// person into the tube, seal it (or give it up as lost).
 struct StationPage {
-    let store: Store
+    let store: any ServerStore
 
     var endpoints: RouteCollection<AppContext> {
         let routes = RouteCollection(context: AppContext.self)
