@@ -147,7 +147,7 @@ public func buildRouter(
     limits: AccessLimits = .standard
 ) -> Router<AppContext> {
     let router = Router(context: AppContext.self)
-    let access = AccessGuard(limits, clock: clock)
+    let failures = FailedAttempts(limits, clock: clock)
     // Outermost first: the log line and the metrics see the final answer, problems included.
     router.middlewares.add(RequestLogMiddleware())
     router.middlewares.add(MetricsMiddleware())
@@ -155,10 +155,10 @@ public func buildRouter(
     router.addRoutes(MetaController(store: store).endpoints)
     if let metrics { router.addRoutes(MetricsController(registry: metrics).endpoints) }
     let v1 = router.group("v1")
-    v1.addRoutes(LabWebhookController(store: store, clock: clock, access: access).endpoints)
+    v1.addRoutes(LabWebhookController(store: store, clock: clock, failures: failures).endpoints)
     // One memory of answered keys for the API's header and the pages' hidden field.
     let answers = IdempotentAnswers(store: store)
-    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store, access: access)).add(middleware: IdempotencyMiddleware(answers: answers))
+    let authenticated = v1.group().add(middleware: AuthMiddleware(store: store, failures: failures)).add(middleware: IdempotencyMiddleware(answers: answers))
     authenticated.addRoutes(QueueController(store: store).endpoints)
     authenticated.addRoutes(TubeController(store: store).endpoints)
     authenticated.addRoutes(BoxController(store: store).endpoints)
@@ -166,6 +166,6 @@ public func buildRouter(
     authenticated.addRoutes(CallbackController(store: store).endpoints)
     authenticated.addRoutes(AuditController(store: store).endpoints)
     authenticated.addRoutes(AnomalyController(store: store).endpoints)
-    router.addPages(store: store, clock: clock, access: access, answers: answers)
+    router.addPages(store: store, clock: clock, failures: failures, answers: answers)
     return router
 }

@@ -72,3 +72,16 @@ extension Problem {
         return problem
     }()
 }
+
+extension Problem {
+    /// The problem an error stands for, when it is one a page can show.
+    static func from(_ error: any Error) -> Problem? {
+        switch error {
+        case let problem as Problem: problem
+        case let error as StoreError: Problem(error)
+        case let error as HTTPError: Problem(error.status, code: error.status == .notFound ? "not_found" : "http_\(error.status.code)",
+            detail: error.body ?? error.status.reasonPhrase)
+        default: nil
+        }
+    }
+}

@@ -9,7 +9,7 @@ import SwablineStore
 struct LabWebhookController {
     let store: any LabInbox
     let clock: @Sendable () -> Date
-    let access: AccessGuard
+    let failures: FailedAttempts
     /// The most results one delivery may carry.
     static let maxResults = 10_000
     /// Bodies read at once before their signature can be checked. A lab
@@ -58,7 +58,7 @@ struct LabWebhookController {
         let secrets = try await store.webhookSecrets(lab: lab)
         func refuse(_ failure: StandardWebhooks.Failure) -> any Error {
             // Counted per address, and per lab when the lab is one Swabline knows (an unknown lab has no secrets).
-            if let tooMany = access.signatureFailed(reason: failure.code, address: context.clientAddress, lab: secrets.isEmpty ? nil : lab) {
+            if let tooMany = failures.signatureFailed(reason: failure.code, address: context.clientAddress, lab: secrets.isEmpty ? nil : lab) {
                 return tooMany
             }
             context.logger.warning("refused lab webhook", metadata: ["lab": "\(lab)", "reason": "\(failure.code)"])

@@ -3,12 +3,12 @@ import SwablineStore
 
 /// Resolves `Authorization: Bearer <token>` into the request's actor. A
 /// token that is present but unknown, expired or revoked is refused at once
-/// (401, or 429 once the client has failed too often: `AccessGuard`); routes
+/// (401, or 429 once the client has failed too often: `FailedAttempts`); routes
 /// that need an actor refuse a request without one.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let store: any Credentials
-    let access: AccessGuard
+    let failures: FailedAttempts
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
@@ -25,7 +25,7 @@ struct AuthMiddleware: RouterMiddleware {
         } else {
             reason = "malformed_header"
         }
-        if let tooMany = access.signInFailed(via: .token, reason: reason, address: context.clientAddress) { throw tooMany }
+        if let tooMany = failures.signInFailed(via: .token, reason: reason, address: context.clientAddress) { throw tooMany }
         throw Problem.unauthorized
     }
 }

@@ -5,7 +5,7 @@ import SwablineStore
 /// Sign-in with a bearer token (printed by `swabline tokens create`), and sign-out.
 struct LoginPage {
     let store: any Credentials
-    let access: AccessGuard
+    let failures: FailedAttempts
 
     var endpoints: RouteCollection<AppContext> {
         let routes = RouteCollection(context: AppContext.self)
@@ -30,7 +30,7 @@ struct LoginPage {
             } else { .unknown }
         guard case let .valid(actor) = check else {
             let page = PageEnvironment(request: request, actor: nil)
-            if let tooMany = access.signInFailed(via: .login, reason: check.failure ?? "unknown_token", address: context.clientAddress) {
+            if let tooMany = failures.signInFailed(via: .login, reason: check.failure ?? "unknown_token", address: context.clientAddress) {
                 var response = page.render("login", title: page.language("sign_in"), problem: tooMany)
                 response.headers.append(contentsOf: tooMany.headers)
                 return response

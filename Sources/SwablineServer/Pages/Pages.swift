@@ -7,15 +7,15 @@ extension Router where Context == AppContext {
     /// Resources/templates. They sit beside the API (which stays under
     /// `/v1`), sign in with a cookie instead of a bearer header, and write
     /// through the same store methods the API uses.
-    func addPages(store: any ServerStore, clock: @escaping @Sendable () -> Date, access: AccessGuard, answers: IdempotentAnswers) {
+    func addPages(store: any ServerStore, clock: @escaping @Sendable () -> Date, failures: FailedAttempts, answers: IdempotentAnswers) {
         get("pages.js") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=300"],
                 body: .init(byteBuffer: ByteBuffer(bytes: PageRenderer.script)))
         }
-        let pages = group().add(middleware: PageSessionMiddleware(store: store, access: access))
+        let pages = group().add(middleware: PageSessionMiddleware(store: store, failures: failures))
             .add(middleware: PageIdempotencyMiddleware(answers: answers))
-        pages.addRoutes(LoginPage(store: store, access: access).endpoints)
+        pages.addRoutes(LoginPage(store: store, failures: failures).endpoints)
         pages.addRoutes(GatePage(store: store).endpoints)
         pages.addRoutes(StationPage(store: store).endpoints)
         pages.addRoutes(PackingPage(store: store).endpoints)

@@ -28,55 +28,17 @@ struct StationPage {
         let site = try await StaffSite.open(store, request, context)
         let station = try context.code("station")
         let form = try await PageForm.read(request)
-        let page = site.page
-        var notice: [String: Any]?
-        var called: [String: Any]?
+        let shown: [String: Any]
         do {
             switch form["action"] {
-            case "open":
-                var mode: TubeMode?
-                if let text = form.optional("mode") {
-                    guard let value = TubeMode(rawValue: text) else { throw Problem.invalidField("mode", "is not a tube mode") }
-                    mode = value
-                }
-                let tube = try await store.openTube(site: site.id, code: form["tube"], station: station, mode: mode, by: site.actor)
-                notice = ["text": "\(page.language("open_tube")): \(tube.code) (\(page.language("mode_\(tube.mode.rawValue)")))"]
-            case "call":
-                let result = try await store.callNext(site: site.id, station: station, by: site.actor)
-                called = [
-                    "none": result.called.isEmpty, "still_waiting": result.stillWaiting, "single_waiting": result.singleTubeWaiting,
-                    "has_single": result.singleTubeWaiting > 0,
-                ]
+            case "open": shown = try await openNewTube(site, station: station, form)
+            case "call": shown = try await call(site, station: station)
+            // "check_in_sample" is the one tap offered after `not_checked_in`: ticket and sample together.
             case "sample", "check_in_sample":
-                // "check_in_sample" is the one tap offered after `not_checked_in`: ticket and sample together.
-                let tube = try await openTube(site, station: station)
-                let result = try await store.addSample(
-                    tube: tube, resident: form["resident_code"], checkIn: form["action"] == "check_in_sample", by: site.actor)
-                let what = result.repeated ? page.language("already_in_tube") : page.language("sampled_slot")
-                notice = [
-                    "text": "\(result.residentCode): \(what) \(result.slot)" + (result.retest ? " · \(page.language("retest"))" : "")
-                        + (result.ticket.map { " · \(page.language("checked_in_here")) \($0.label)" } ?? ""),
-                    "warn": result.repeated,
-                ]
-            case "seal":
-                let tube = try await store.sealTube(try await openTube(site, station: station), by: site.actor)
-                notice = ["text": "\(page.language("tube_sealed")): \(tube.code) \(tube.filled)/\(tube.capacity)"
-                    + (tube.partial ? " (\(page.language("partial")))" : "")]
-            case "lost":
-                // A scanner's Enter in the reason field must not give up a full tube: the box must be ticked.
-                guard form.checked("confirm") else { throw Problem.invalidField("confirm", "must be ticked: everyone in the tube is sampled again") }
-                // The tube named by the page, not whichever is open now: a stale page must not give up a newer tube.
-                let before = try await store.stationStatus(site: site.id, station: station, by: site.actor)
-                let members = before.tube?.code == form["tube"] ? before.inTube : []
-                let tube = try await store.reportTubeLost(form["tube"], reason: form["reason"], by: site.actor)
-                // The tube's list is gone from the page with the tube: say who is to be sampled again.
-                notice = [
-                    "text": "\(page.language("tube_lost")): \(tube.code)"
-                        + (members.isEmpty ? "" : " · \(page.language("sample_again")): " + members.map { "\($0.ticket) \($0.name)" }.joined(separator: ", ")),
-                    "warn": true,
-                ]
-            default:
-                throw Problem.invalidField("action", "must be open, call, sample, check_in_sample, seal or lost")
+                shown = try await sample(site, station: station, form["resident_code"], checkIn: form["action"] == "check_in_sample")
+            case "seal": shown = try await seal(site, station: station)
+            case "lost": shown = try await giveUp(site, station: station, form)
+            default: throw Problem.invalidField("action", "must be open, call, sample, check_in_sample, seal or lost")
             }
         } catch {
             guard let problem = Problem.from(error) else { throw error }
@@ -84,10 +46,61 @@ struct StationPage {
             let offer: [String: Any] = problem.code == "not_checked_in" ? ["check_in_offer": ["code": form["resident_code"]]] : [:]
             return try await render(site, station: station, offer, problem: problem)
         }
-        var extra: [String: Any] = [:]
-        if let notice { extra["notice"] = notice }
-        if let called { extra["call"] = called }
-        return try await render(site, station: station, extra)
+        return try await render(site, station: station, shown)
+    }
+
+    func openNewTube(_ site: StaffSite, station: String, _ form: PageForm) async throws -> [String: Any] {
+        var mode: TubeMode?
+        if let text = form.optional("mode") {
+            guard let value = TubeMode(rawValue: text) else { throw Problem.invalidField("mode", "is not a tube mode") }
+            mode = value
+        }
+        let tube = try await store.openTube(site: site.id, code: form["tube"], station: station, mode: mode, by: site.actor)
+        let page = site.page
+        return ["notice": ["text": "\(page.language("open_tube")): \(tube.code) (\(page.language("mode_\(tube.mode.rawValue)")))"]]
+    }
+
+    func call(_ site: StaffSite, station: String) async throws -> [String: Any] {
+        let result = try await store.callNext(site: site.id, station: station, by: site.actor)
+        return ["call": [
+            "none": result.called.isEmpty, "still_waiting": result.stillWaiting, "single_waiting": result.singleTubeWaiting,
+            "has_single": result.singleTubeWaiting > 0,
+        ]]
+    }
+
+    func sample(_ site: StaffSite, station: String, _ resident: String, checkIn: Bool) async throws -> [String: Any] {
+        let tube = try await openTube(site, station: station)
+        let result = try await store.addSample(tube: tube, resident: resident, checkIn: checkIn, by: site.actor)
+        let page = site.page
+        let what = result.repeated ? page.language("already_in_tube") : page.language("sampled_slot")
+        return ["notice": [
+            "text": "\(result.residentCode): \(what) \(result.slot)" + (result.retest ? " · \(page.language("retest"))" : "")
+                + (result.ticket.map { " · \(page.language("checked_in_here")) \($0.label)" } ?? ""),
+            "warn": result.repeated,
+        ]]
+    }
+
+    func seal(_ site: StaffSite, station: String) async throws -> [String: Any] {
+        let tube = try await store.sealTube(try await openTube(site, station: station), by: site.actor)
+        let page = site.page
+        return ["notice": ["text": "\(page.language("tube_sealed")): \(tube.code) \(tube.filled)/\(tube.capacity)"
+            + (tube.partial ? " (\(page.language("partial")))" : "")]]
+    }
+
+    func giveUp(_ site: StaffSite, station: String, _ form: PageForm) async throws -> [String: Any] {
+        // A scanner's Enter in the reason field must not give up a full tube: the box must be ticked.
+        guard form.checked("confirm") else { throw Problem.invalidField("confirm", "must be ticked: everyone in the tube is sampled again") }
+        // The tube named by the page, not whichever is open now: a stale page must not give up a newer tube.
+        let before = try await store.stationStatus(site: site.id, station: station, by: site.actor)
+        let members = before.tube?.code == form["tube"] ? before.inTube : []
+        let tube = try await store.reportTubeLost(form["tube"], reason: form["reason"], by: site.actor)
+        let page = site.page
+        // The tube's list is gone from the page with the tube: say who is to be sampled again.
+        return ["notice": [
+            "text": "\(page.language("tube_lost")): \(tube.code)"
+                + (members.isEmpty ? "" : " · \(page.language("sample_again")): " + members.map { "\($0.ticket) \($0.name)" }.joined(separator: ", ")),
+            "warn": true,
+        ]]
     }
 
     /// The code of the station's open tube, or the store's own refusal.

@@ -6,7 +6,7 @@ import Metrics
 /// Counts failed sign-ins and bad lab signatures in swift-metrics, and
 /// answers 429 `too_many_attempts` once a client (or a lab) has had too many.
 /// Callers ask only after a failure: success is neither counted nor limited.
-final class AccessGuard: Sendable {
+final class FailedAttempts: Sendable {
     /// Where a credential was presented; a metrics label.
     enum Via: String, Sendable {
         /// `Authorization: Bearer` on the API.
