@@ -19,24 +19,18 @@ import hashlib
 import hmac
 import json
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 import uuid
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-SHOTS = os.path.join(HERE, "screenshots")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from swabline_process import REPO, BrowserRun, answers_healthz, free_port  # noqa: E402
+
 SITE = "fangfeiyuan"
 HOUSEHOLD = ["FFY000006", "FFY000007", "FFY000008", "FFY000009", "FFY000005"]
 
@@ -46,88 +40,19 @@ def now_utc():
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Round:
+class Round(BrowserRun):
     def __init__(self, binary):
-        self.binary = binary
-        self.folder = tempfile.mkdtemp(prefix="swabline-browser-")
-        self.db = os.path.join(self.folder, "browser.sqlite")
+        super().__init__(binary, "browser")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.server = None
-        self.driver = None
-        self.steps = 0
 
     # --- the real binary -------------------------------------------------
-    def cli(self, *args):
-        out = subprocess.run([self.binary, *args, "--db", self.db, "--sites", os.path.join(REPO, "sites")],
-                             check=True, capture_output=True, text=True)
-        return out.stdout.strip()
-
     def start_server(self):
-        self.server = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--db", self.db, "--sites", os.path.join(REPO, "sites"),
-             "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("swabline serve did not answer /healthz")
-
-    def start_browser(self):
-        options = webdriver.ChromeOptions()
-        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,900",
-                     "--lang=zh-CN", "--disable-gpu"]:
-            options.add_argument(flag)
-        # Chinese first, like the phones at the gate; English is checked with ?lang=en.
-        options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-        service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
-        self.driver = webdriver.Chrome(options=options, service=service)
-        self.driver.set_page_load_timeout(30)
-
-    def stop(self):
-        if self.driver:
-            self.driver.quit()
-        if self.server:
-            self.server.terminate()
-            try:
-                self.server.wait(10)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.start_serve(self.port, "--log-level", "warning")
+        if not answers_healthz(self.port, 15):
+            raise AssertionError("swabline serve did not answer /healthz")
 
     # --- helpers ----------------------------------------------------------
-    def step(self, what):
-        self.steps += 1
-        print(f"  {self.steps:2d}. {what}", flush=True)
-
-    def shot(self, name, width=420):
-        """A phone-wide screenshot of the whole page (dashboards: laptop-wide)."""
-        os.makedirs(SHOTS, exist_ok=True)
-        self.driver.set_window_size(width, 900)
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(width, min(max(height + 40, 600), 4000))
-        self.driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
-        self.driver.set_window_size(420, 900)
-
-    def go(self, path):
-        self.driver.get(self.base + path)
-
-    def find(self, css):
-        return WebDriverWait(self.driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, css))
-
-    def text(self, css):
-        return self.find(css).text.strip()
-
     def scan(self, css, code):
         """A scanner types the code into the focused field and presses Enter."""
         field = self.find(css)
@@ -410,13 +335,7 @@ def main():
     try:
         run.run()
     except Exception as error:  # report which step failed, then fail
-        if run.driver:
-            try:
-                run.shot("failure")
-                print(run.driver.current_url, file=sys.stderr)
-            except Exception:
-                pass
-        print(f"FAILED at step {run.steps}: {type(error).__name__}: {error}", file=sys.stderr)
+        run.report_failure(error, "failure")
         run.stop()
         print(f"{run.steps - 1} passed, 1 failed")
         return 1

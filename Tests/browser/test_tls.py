@@ -30,35 +30,25 @@ import base64
 import hashlib
 import http.client
 import os
-import shutil
 import signal
 import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-SHOTS = os.path.join(HERE, "screenshots")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from swabline_process import REPO, BrowserRun, free_port  # noqa: E402
+
 SITE = "fangfeiyuan"
 HOST = "swabline.test"
 RESIDENT = "FFY000005"
 WHOLE_SCRIPT_SECONDS = 120
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Timeout(Exception):
@@ -69,31 +59,17 @@ def out_of_time(signum, frame):
     raise Timeout(f"the whole script took more than {WHOLE_SCRIPT_SECONDS} s")
 
 
-class TLSRun:
+class TLSRun(BrowserRun):
     def __init__(self, binary):
-        self.binary = binary
-        self.folder = tempfile.mkdtemp(prefix="swabline-tls-")
-        self.db = os.path.join(self.folder, "tls.sqlite")
+        # The server must see only the TLS settings each step gives it.
+        env = {k: v for k, v in os.environ.items() if k not in ("SWABLINE_TLS_CERT", "SWABLINE_TLS_KEY")}
+        super().__init__(binary, "tls", cli_timeout=30, env=env)
         self.cert = os.path.join(self.folder, "cert.pem")
         self.key = os.path.join(self.folder, "key.pem")
-        self.sites = os.path.join(REPO, "sites")
-        self.server = None
-        self.server_log = None
-        self.driver = None
-        self.base = None
-        self.steps = 0
-        # The server must see only the TLS settings each step gives it.
-        self.env = {k: v for k, v in os.environ.items() if k not in ("SWABLINE_TLS_CERT", "SWABLINE_TLS_KEY")}
 
     # --- the real binary -------------------------------------------------
-    def cli(self, *args):
-        out = subprocess.run([self.binary, *args, "--db", self.db, "--sites", self.sites],
-                             check=True, capture_output=True, text=True, timeout=30, env=self.env)
-        return out.stdout.strip()
-
     def serve_args(self, port, *extra):
-        return [self.binary, "serve", "--port", str(port), "--db", self.db, "--sites", self.sites,
-                "--log-level", "warning", *extra]
+        return super().serve_args(port, "--log-level", "warning", *extra)
 
     def refused(self, args, env=None):
         """Runs a `serve` that must not start: its exit status and everything it printed."""
@@ -134,9 +110,7 @@ class TLSRun:
     def start_server(self, scheme, *extra):
         self.stop_server()
         port = free_port()
-        self.server_log = open(os.path.join(self.folder, f"serve-{scheme}-{port}.log"), "w+")
-        self.server = subprocess.Popen(self.serve_args(port, *extra), stdout=self.server_log, stderr=subprocess.STDOUT,
-                                       env=self.env)
+        self.start_serve(port, *extra, log=os.path.join(self.folder, f"serve-{scheme}-{port}.log"))
         deadline = time.monotonic() + 20
         last = None
         while time.monotonic() < deadline:
@@ -154,24 +128,7 @@ class TLSRun:
         raise AssertionError(f"swabline serve ({scheme}) did not answer /healthz within 20 s ({last}):\n{self.log()}")
 
     def log(self):
-        if not self.server_log:
-            return ""
-        self.server_log.flush()
-        self.server_log.seek(0)
-        return self.server_log.read()[-4000:]
-
-    def stop_server(self):
-        if self.server:
-            self.server.terminate()
-            try:
-                self.server.wait(10)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-                self.server.wait(5)
-            self.server = None
-        if self.server_log:
-            self.server_log.close()
-            self.server_log = None
+        return self.log_text()[-4000:]
 
     def spki_hash(self):
         """base64(sha256(SubjectPublicKeyInfo)) of the made certificate, as Chromium's SPKI list wants it."""
@@ -182,53 +139,13 @@ class TLSRun:
         return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
     def start_browser(self):
-        options = webdriver.ChromeOptions()
-        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,900",
-                     "--lang=zh-CN", "--disable-gpu", "--no-proxy-server",
-                     f"--host-resolver-rules=MAP {HOST} 127.0.0.1",
-                     f"--ignore-certificate-errors-spki-list={self.spki_hash()}"]:
-            options.add_argument(flag)
-        options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-        service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
-        self.driver = webdriver.Chrome(options=options, service=service)
-        self.driver.set_page_load_timeout(30)
+        super().start_browser("--no-proxy-server", f"--host-resolver-rules=MAP {HOST} 127.0.0.1",
+                              f"--ignore-certificate-errors-spki-list={self.spki_hash()}")
         self.driver.set_script_timeout(10)
 
-    def stop(self):
-        if self.driver:
-            try:
-                self.driver.quit()
-            except Exception:
-                pass
-            self.driver = None
-        self.stop_server()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
     # --- helpers ----------------------------------------------------------
-    def step(self, what):
-        self.steps += 1
-        print(f"  {self.steps:2d}. {what}", flush=True)
-
-    def shot(self, name, width=420):
-        os.makedirs(SHOTS, exist_ok=True)
-        self.driver.set_window_size(width, 900)
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(width, min(max(height + 40, 600), 4000))
-        self.driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
-        self.driver.set_window_size(420, 900)
-
-    def go(self, path):
-        self.driver.get(self.base + path)
-
     def path(self):
         return urllib.parse.urlsplit(self.driver.current_url).path
-
-    def find(self, css):
-        return WebDriverWait(self.driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, css))
-
-    def text(self, css):
-        return self.find(css).text.strip()
 
     def type_and_enter(self, css, value):
         """Types into a field and presses Enter; waits for the next page to load."""
@@ -337,13 +254,7 @@ def main():
         run.run()
     except Exception as error:  # report which step failed, then fail
         signal.alarm(0)
-        if run.driver:
-            try:
-                run.shot("tls-failure")
-                print(run.driver.current_url, file=sys.stderr)
-            except Exception:
-                pass
-        print(f"FAILED at step {run.steps}: {type(error).__name__}: {error}", file=sys.stderr)
+        run.report_failure(error, "tls-failure")
         if run.server:
             print(f"server output:\n{run.log()}", file=sys.stderr)
         run.stop()

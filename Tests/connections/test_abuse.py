@@ -25,78 +25,35 @@ failure.
 import json
 import os
 import resource
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from swabline_process import REPO, SwablineRun, answers_healthz, free_port  # noqa: E402
+
 FD_LIMIT = 256
 IDLE_TIMEOUT = 2
 MB = 1024 * 1024
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Abuse:
+class Abuse(SwablineRun):
     def __init__(self, binary):
-        self.binary = binary
-        self.folder = tempfile.mkdtemp(prefix="swabline-abuse-")
-        self.db = os.path.join(self.folder, "abuse.sqlite")
-        self.log = os.path.join(self.folder, "serve.log")
+        super().__init__(binary, "abuse", cli_timeout=60)
         self.port = free_port()
-        self.server = None
-        self.steps = 0
-
-    def step(self, what):
-        self.steps += 1
-        print(f"  {self.steps:2d}. {what}", flush=True)
-
-    def cli(self, *args):
-        out = subprocess.run([self.binary, *args, "--db", self.db, "--sites", os.path.join(REPO, "sites")],
-                             check=True, capture_output=True, text=True, timeout=60)
-        return out.stdout.strip()
 
     def start(self):
         def limit():
             resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, FD_LIMIT))
-        log = open(self.log, "w")
-        self.server = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--db", self.db, "--sites", os.path.join(REPO, "sites"),
-             "--idle-timeout", str(IDLE_TIMEOUT), "--log-level", "info",
-             # The failure limits (429) would answer most uploads first; this test is about bodies.
-             "--bad-signatures-per-minute", "1000", "--bad-signatures-per-lab-per-minute", "1000"],
-            stdout=log, stderr=subprocess.STDOUT, preexec_fn=limit)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if self.get("/healthz", timeout=1)[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("swabline serve did not answer /healthz:\n" + self.log_text())
-
-    def stop(self):
-        if self.server:
-            self.server.terminate()
-            try:
-                self.server.wait(10)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def log_text(self):
-        with open(self.log, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        self.start_serve(
+            self.port, "--idle-timeout", str(IDLE_TIMEOUT), "--log-level", "info",
+            # The failure limits (429) would answer most uploads first; this test is about bodies.
+            "--bad-signatures-per-minute", "1000", "--bad-signatures-per-lab-per-minute", "1000",
+            log=os.path.join(self.folder, "serve.log"), preexec_fn=limit)
+        if not answers_healthz(self.port, 30):
+            raise AssertionError("swabline serve did not answer /healthz:\n" + self.log_text())
 
     def get(self, path, timeout=5):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=timeout) as reply:
@@ -181,13 +138,7 @@ class Abuse:
             or str(limit) in self.log_text(), "the log does not name the connection limit"
         self.step("the log says the connection limit was reached")
         # Afterwards the server is its normal self.
-        deadline = time.time() + 3 * IDLE_TIMEOUT + 10
-        while time.time() < deadline:
-            try:
-                if self.get("/healthz", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+        answers_healthz(self.port, 3 * IDLE_TIMEOUT + 10, timeout=2, pause=0.2)
         self.step("answers at once again after the attack")
 
     # --- 2. stalled uploads -------------------------------------------------
