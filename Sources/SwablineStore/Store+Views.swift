@@ -3,23 +3,10 @@ import SwablineCore
 
 /// Reading rows into the answer types, in one place.
 extension Store {
-    static let residentColumns = """
-        r.id, r.code, r.name, r.id_number, r.phone, r.site_id, r.priority, r.single_tube, r.walk_in, r.household_id,
-        h.key AS household, h.building, h.unit, h.room
-        """
-
-    static func residentRow(_ db: Database, code: String) throws -> Row? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT \(residentColumns) FROM resident r JOIN household h ON h.id = r.household_id WHERE r.code = ?"),
+    static func residentRow(_ db: Database, code: String) throws -> ResidentAtHome? {
+        try ResidentAtHome.fetchOne(
+            db.cachedStatement(sql: "SELECT \(ResidentAtHome.columns) FROM resident r JOIN household h ON h.id = r.household_id WHERE r.code = ?"),
             arguments: [code])
-    }
-
-    static func residentView(_ row: Row) -> ResidentView {
-        ResidentView(
-            code: row["code"], name: row["name"], idNumber: PersonalData.maskNationalID(row["id_number"]),
-            phone: PersonalData.maskPhone(row["phone"]), site: row["site_id"], building: row["building"],
-            unit: row["unit"], room: row["room"], household: row["household"], priority: row["priority"],
-            singleTube: row["single_tube"], walkIn: row["walk_in"])
     }
 
     static func ticketLabel(number: Int, lane: Lane) -> String {
@@ -28,55 +15,44 @@ extension Store {
     }
 
     static func ticketView(_ db: Database, id: Int64) throws -> TicketView {
-        let row = try Row.fetchOne(
+        let row = try TicketInRound.fetchOne(
             db.cachedStatement(sql: "SELECT t.*, rd.name AS round_name FROM ticket t JOIN round rd ON rd.id = t.round_id WHERE t.id = ?"),
             arguments: [id])!
-        let lane = Lane(rawValue: row["lane"])!
-        let status = TicketStatus(rawValue: row["status"])!
+        let ticket = row.ticket
         var position: Int?
-        if status == .waiting {
+        if ticket.status == .waiting {
             // People ahead in calling order: the priority lane first, then by check-in.
             position = try Int.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = 'waiting'
-                      AND (lane = 'priority' AND ? = 'normal' OR lane = ? AND id < ?)
+                    SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = ?
+                      AND (lane = ? AND ? = ? OR lane = ? AND id < ?)
                     """),
-                arguments: [row["round_id"], row["site_id"], lane.rawValue, lane.rawValue, id])
+                arguments: [ticket.roundID, ticket.siteID, TicketStatus.waiting, Lane.priority, ticket.lane, Lane.normal, ticket.lane, id])
         }
         return TicketView(
-            number: row["number"], label: ticketLabel(number: row["number"], lane: lane), lane: lane, status: status,
-            position: position, station: row["station_id"], checkedInAt: row["checked_in_at"], round: row["round_name"])
+            number: ticket.number, label: ticket.label, lane: ticket.lane, status: ticket.status,
+            position: position, station: ticket.stationID, checkedInAt: ticket.checkedInAt, round: row.roundName)
     }
 
-    static func tubeRow(_ db: Database, code: String) throws -> Row? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT t.*, (SELECT count(*) FROM sample s WHERE s.tube_code = t.code) AS filled FROM tube t WHERE t.code = ?"),
-            arguments: [code])
-    }
-
-    static func tubeView(_ row: Row) -> TubeView {
-        let mode = TubeMode(rawValue: row["mode"])!
-        return TubeView(
-            code: row["code"], site: row["site_id"], station: row["station_id"], mode: mode, capacity: mode.capacity,
-            filled: row["filled"], state: TubeState(rawValue: row["state"])!, partial: row["partial"],
-            box: row["box_code"], result: (row["result"] as String?).flatMap(TubeResult.init(rawValue:)))
+    static func tubeRow(_ db: Database, code: String) throws -> CountedTube? {
+        try CountedTube.fetchOne(db.cachedStatement(sql: CountedTube.byCode), arguments: [code])
     }
 
     static func tubeView(_ db: Database, code: String) throws -> TubeView {
-        try tubeView(tubeRow(db, code: code)!)
+        try tubeRow(db, code: code)!.view
     }
 
     static func boxView(_ db: Database, code: String, warnings: [String] = []) throws -> BoxView {
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])!
+        let box = try BoxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])!
         let tubes = try String.fetchAll(db.cachedStatement(sql: "SELECT code FROM tube WHERE box_code = ? ORDER BY code"), arguments: [code])
         return BoxView(
-            code: row["code"], site: row["site_id"], lab: row["lab_id"], state: BoxState(rawValue: row["state"])!,
-            tubeCount: tubes.count, tubes: tubes, temperatureC: row["temperature_c"], warnings: warnings)
+            code: box.code, site: box.siteID, lab: box.labID, state: box.state,
+            tubeCount: tubes.count, tubes: tubes, temperatureC: box.temperatureC, warnings: warnings)
     }
 
     /// Appends one hand-off to the chain of custody (rule 6).
     static func recordCustody(
-        _ db: Database, subject: String, code: String, event: CustodyEvent, actor: Actor, to: String? = nil,
+        _ db: Database, subject: CustodySubject, code: String, event: CustodyEvent, actor: Actor, to: String? = nil,
         now: String, tubeCount: Int? = nil, temperature: Double? = nil
     ) throws {
         try db.cachedStatement(
@@ -84,6 +60,6 @@ extension Store {
                 INSERT INTO custody_event (subject, code, event, actor, to_actor, at, tube_count, temperature_c)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(
-            arguments: [subject, code, event.rawValue, actor.label, to, now, tubeCount, temperature])
+            arguments: [subject, code, event, actor.label, to, now, tubeCount, temperature])
     }
 }
