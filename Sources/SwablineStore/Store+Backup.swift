@@ -8,7 +8,7 @@ extension Store {
     /// Refuses to overwrite an existing file.
     public func backup(to path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw StoreError.conflict(code: "backup_exists", message: "\(path) already exists; choose a new file for the backup.")
+            throw StoreError.conflict(.backupExists(path: path))
         }
         let target = try DatabaseQueue(path: path)
         try pool.backup(to: target)
@@ -20,10 +20,10 @@ extension Store {
     /// The backup is checked first; a damaged one is refused and nothing is written.
     public static func restore(from backup: String, to path: String) throws {
         guard FileManager.default.fileExists(atPath: backup) else {
-            throw StoreError.notFound(kind: "backup", code: backup)
+            throw StoreError.notFound(kind: .backup, code: backup)
         }
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw StoreError.conflict(code: "database_exists", message: "\(path) already exists; restore into a new file.")
+            throw StoreError.conflict(.databaseExists(path: path))
         }
         var configuration = Configuration()
         configuration.readonly = true

@@ -11,10 +11,10 @@ public struct RoundInfo: Sendable, Equatable, Codable {
 extension Store {
     /// The round new check-ins and tubes belong to: the one opened last.
     static func currentRound(_ db: Database) throws -> RoundInfo {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1")) else {
-            throw StoreError.conflict(code: "no_round", message: "No round is open. Open one with POST /v1/rounds.")
+        guard let round = try RoundRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1")) else {
+            throw StoreError.conflict(.noRound)
         }
-        return RoundInfo(id: row["id"], name: row["name"], openedAt: row["opened_at"])
+        return round.info
     }
 
     public func currentRound() async throws -> RoundInfo {
@@ -30,10 +30,9 @@ extension Store {
         }
         return try await write { db, now in
             // A tube belongs to the round it was opened in; one still open would mix two rounds.
-            let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM tube WHERE state = 'open'")!
+            let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE state = ?"), arguments: [TubeState.open])!
             guard open == 0 else {
-                throw StoreError.conflict(code: "tubes_open",
-                    message: "\(open) tube(s) are still open at the stations: seal them before opening a new round.")
+                throw StoreError.conflict(.tubesOpen(count: open))
             }
             try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute( arguments: [trimmed, now])
             return RoundInfo(id: db.lastInsertedRowID, name: trimmed, openedAt: now)

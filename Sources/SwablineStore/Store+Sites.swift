@@ -27,7 +27,7 @@ extension Store {
                           time_zone = excluded.time_zone, zone = excluded.zone, pool_mode = excluded.pool_mode,
                           lab_id = excluded.lab_id, opens = excluded.opens, closes = excluded.closes
                         """).execute(
-                    arguments: [s.id, s.name, s.address, s.timeZone, s.zone.rawValue, s.poolMode.rawValue, s.lab,
+                    arguments: [s.id, s.name, s.address, s.timeZone, s.zone, s.poolMode, s.lab,
                                 s.opens.description, s.closes.description])
                 for station in s.stations {
                     try db.cachedStatement(
@@ -54,9 +54,7 @@ extension Store {
     /// The site folder digests recorded at the last import.
     public func siteDigests() async throws -> [String: String] {
         try await read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT folder, digest FROM site_source").map {
-                ($0["folder"] as String, $0["digest"] as String)
-            })
+            Dictionary(uniqueKeysWithValues: try SiteSourceRecord.fetchAll(db, sql: "SELECT * FROM site_source").map { ($0.folder, $0.digest) })
         }
     }
 
@@ -96,9 +94,9 @@ extension Store {
     }
 
     /// The site's definition as stored, or `site_not_found`.
-    func site(_ db: Database, _ id: String) throws -> Row {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM site WHERE id = ?"), arguments: [id]) else {
-            throw StoreError.notFound(kind: "site", code: id)
+    func site(_ db: Database, _ id: String) throws -> SiteRecord {
+        guard let row = try SiteRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM site WHERE id = ?"), arguments: [id]) else {
+            throw StoreError.notFound(kind: .site, code: id)
         }
         return row
     }
@@ -106,7 +104,7 @@ extension Store {
     /// The ids and names of all sites.
     public func siteList() async throws -> [(id: String, name: String)] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name FROM site ORDER BY id").map { ($0["id"], $0["name"]) }
+            try SiteRecord.fetchAll(db, sql: "SELECT * FROM site ORDER BY id").map { ($0.id, $0.name) }
         }
     }
 }

@@ -68,7 +68,7 @@ public final class Store: Sendable {
             return try await writer.write { db in try body(db, now) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The schema's own guard (a UNIQUE index) caught what the checks before it did not.
-            throw StoreError.conflict(code: "conflict", message: "This clashes with what is already recorded; nothing was changed.")
+            throw StoreError.conflict(.clashesWithRecord)
         }
     }
 

@@ -4,7 +4,7 @@ import SwablineCore
 /// every method runs in one transaction that rolls back on error.
 public enum StoreError: Error, Sendable, Equatable {
     /// No such thing, or not one the actor may see (rule 7 hides what is not theirs).
-    case notFound(kind: String, code: String)
+    case notFound(kind: NotFoundKind, code: String)
     /// The actor may not do this at all.
     case forbidden(String)
     /// A domain rule would be broken.
@@ -12,27 +12,45 @@ public enum StoreError: Error, Sendable, Equatable {
     /// A field of the request is malformed.
     case invalid(field: String, why: String)
     /// The request clashes with what is already there.
-    case conflict(code: String, message: String)
+    case conflict(Conflict)
 
     public var code: String {
         switch self {
-        case let .notFound(kind, _): "\(kind)_not_found"
+        case let .notFound(kind, _): kind.code
         case .forbidden: "forbidden"
         case let .rule(violation): violation.code
         case .invalid: "invalid_field"
-        case let .conflict(code, _): code
+        case let .conflict(conflict): conflict.code.rawValue
         }
     }
 
     public var message: String {
         switch self {
-        case let .notFound(kind, code): "No \(kind.replacingOccurrences(of: "_", with: " ")) '\(code)' here."
+        case let .notFound(kind, code): "No \(kind.rawValue.replacingOccurrences(of: "_", with: " ")) '\(code)' here."
         case let .forbidden(why): why
         case let .rule(violation): violation.message
         case let .invalid(field, why): "\(field) \(why)."
-        case let .conflict(_, message): message
+        case let .conflict(conflict): conflict.message
         }
     }
+}
+
+/// What the store looked for and did not find (or may not show): the wire
+/// code is `<kind>_not_found`.
+public enum NotFoundKind: String, Sendable, Hashable, CaseIterable {
+    case site
+    case station
+    case resident
+    case tube
+    case box
+    case anomaly
+    case subscriber
+    case token
+    case lab
+    case backup
+
+    /// The wire code, `tube_not_found`.
+    public var code: String { "\(rawValue)_not_found" }
 }
 
 extension StoreError {

@@ -21,7 +21,7 @@ struct Labs: AsyncParsableCommand {
             let secret: String
             do {
                 secret = try await store.addLab(lab)
-            } catch StoreError.conflict(code: "lab_has_secret", message: _) {
+            } catch StoreError.conflict(.labHasSecret) {
                 throw ValidationError(Self.alreadyHasSecret(lab, database: database))
             } catch let error as StoreError {
                 throw ValidationError(error.message)

@@ -91,7 +91,7 @@ struct AnomalyAndTurnaroundTests {
             try await f.store.anomalies(site: Fixture.site, by: f.otherStaff)
         }
         await #expect(throws: StoreError.self) { try await f.store.anomalies(by: f.courier) }
-        await #expect(throws: StoreError.notFound(kind: "site", code: "nowhere")) {
+        await #expect(throws: StoreError.notFound(kind: .site, code: "nowhere")) {
             try await f.store.anomalies(site: "nowhere", by: f.coordinator)
         }
 
@@ -105,7 +105,7 @@ struct AnomalyAndTurnaroundTests {
                 try await f.store.resolveAnomaly(id: anomaly.id, note: note, by: f.coordinator)
             }
         }
-        await #expect(throws: StoreError.notFound(kind: "anomaly", code: "#999")) {
+        await #expect(throws: StoreError.notFound(kind: .anomaly, code: "#999")) {
             try await f.store.resolveAnomaly(id: 999, note: "checked", by: f.coordinator)
         }
         #expect(try await f.fingerprint() == before)

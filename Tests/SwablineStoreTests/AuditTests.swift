@@ -39,7 +39,7 @@ struct AuditTests {
         await #expect(throws: StoreError.invalid(field: "reason", why: "must be 1 to 200 characters: why the unmasked number is needed")) {
             _ = try await f.store.revealResident(code: person, reason: "  ", by: f.coordinator)
         }
-        await #expect(throws: StoreError.notFound(kind: "resident", code: "NOBODY")) {
+        await #expect(throws: StoreError.notFound(kind: .resident, code: "NOBODY")) {
             _ = try await f.store.revealResident(code: "NOBODY", reason: "x", by: f.coordinator)
         }
         let revealed = try await f.store.revealResident(code: person, reason: "not found at home", by: f.coordinator)

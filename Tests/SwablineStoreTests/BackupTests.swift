@@ -53,7 +53,7 @@ struct BackupTests {
         let backup = f.directory.appendingPathComponent("b.sqlite").path
         try f.store.backup(to: backup)
         #expect(throws: StoreError.self) { try Store.restore(from: backup, to: existing) }
-        #expect(throws: StoreError.notFound(kind: "backup", code: "/nonexistent/b.sqlite")) {
+        #expect(throws: StoreError.notFound(kind: .backup, code: "/nonexistent/b.sqlite")) {
             try Store.restore(from: "/nonexistent/b.sqlite", to: f.directory.appendingPathComponent("x.sqlite").path)
         }
         let foreign = f.directory.appendingPathComponent("foreign.sqlite").path

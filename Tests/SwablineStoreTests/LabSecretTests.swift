@@ -44,7 +44,7 @@ struct LabSecretTests {
         let store = try makeStore(Clock())
         _ = try await store.addLab("lab-dian")
         let before = try await store.fingerprint()
-        await #expect(throws: StoreError.notFound(kind: "lab", code: "lab-nowhere")) {
+        await #expect(throws: StoreError.notFound(kind: .lab, code: "lab-nowhere")) {
             try await store.rotateLabSecret("lab-nowhere", overlap: 3600)
         }
         await #expect(throws: StoreError.self) { try await store.rotateLabSecret("lab-dian", overlap: -1) }

@@ -34,7 +34,7 @@ struct TokenTests {
         #expect(revoked.revokedAt != nil)
         #expect(try await store.actor(forToken: token) == nil)
         #expect(try await store.revokeToken(id: id) == revoked)  // again: nothing changes
-        await #expect(throws: StoreError.notFound(kind: "token", code: "#999")) { try await store.revokeToken(id: 999) }
+        await #expect(throws: StoreError.notFound(kind: .token, code: "#999")) { try await store.revokeToken(id: 999) }
         await #expect(throws: StoreError.self) { try await store.createToken(role: .courier, site: nil, label: nil, validFor: 0) }
 
         let stored = try await store.fingerprint()["token"]!.joined()

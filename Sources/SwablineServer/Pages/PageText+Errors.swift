@@ -19,6 +19,16 @@ extension PageText {
         ("error_too_many_attempts", "尝试次数过多", "Too many attempts"),
         ("error_tube_already_boxed", "采样管已装箱", "Tube already boxed"),
         ("error_idempotency_key_in_flight", "上一次提交仍在处理中", "Still answering the first tap"),
+        ("error_tested_at_out_of_range", "检测时间不可能", "Test time out of range"),
+        ("error_webhook_id_reused", "消息编号已用过", "webhook-id already used"),
+        ("error_lab_has_secret", "检测机构已有密钥", "Lab already has a secret"),
+        ("error_subscriber_removed", "订阅方已移除", "Subscriber removed"),
+        ("error_backup_exists", "备份文件已存在", "Backup file exists"),
+        ("error_database_exists", "数据库文件已存在", "Database file exists"),
+        ("error_subscriber_not_found", "未找到该订阅方", "Subscriber not found"),
+        ("error_token_not_found", "未找到该令牌", "Token not found"),
+        ("error_lab_not_found", "未找到该检测机构", "Lab not found"),
+        ("error_backup_not_found", "未找到该备份", "Backup not found"),
     ]
 
     /// One line per code, in Chinese.
@@ -63,5 +73,15 @@ extension PageText {
         "too_many_attempts": "登录失败次数过多，请稍后再试。",
         "tube_already_boxed": "这根管已装箱，随箱转运，不能在这里作废。",
         "idempotency_key_in_flight": "同一表单的上一次提交仍在处理中，请稍等片刻再打开本页查看结果，不要重复提交。",
+        "tested_at_out_of_range": "检测机构报告的检测时间不可能（晚于现在或早于采样），请核对其时钟；本次结果均未录入。",
+        "webhook_id_reused": "这个消息编号已用于另一条不同的消息，本条未录入：每条新消息须用新的编号。",
+        "lab_has_secret": "这个检测机构已有签名密钥，如需新密钥请用 swabline labs rotate。",
+        "subscriber_removed": "这个订阅方已移除，请重新添加。",
+        "backup_exists": "备份文件已存在，请换一个新文件名。",
+        "database_exists": "目标数据库文件已存在，请恢复到一个新文件。",
+        "subscriber_not_found": "没有这个订阅方。",
+        "token_not_found": "没有这个令牌编号。",
+        "lab_not_found": "没有这个检测机构。",
+        "backup_not_found": "没有这个备份文件。",
     ]
 }

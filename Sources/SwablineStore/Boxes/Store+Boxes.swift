@@ -8,13 +8,13 @@ extension Store {
         try Self.requireStaff(actor, site: site)
         try Self.requireCode(code, field: "box")
         return try await write { db, now in
-            let siteRow = try self.site(db, site)
+            let siteRecord = try self.site(db, site)
             guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM box WHERE code = ?"), arguments: [code]) == nil else {
-                throw StoreError.conflict(code: "box_exists", message: "Box \(code) already exists.")
+                throw StoreError.conflict(.boxExists(box: code))
             }
             try db.cachedStatement(
-                sql: "INSERT INTO box (code, site_id, lab_id, state, created_at) VALUES (?, ?, ?, 'packing', ?)").execute(
-                arguments: [code, site, siteRow["lab_id"], now])
+                sql: "INSERT INTO box (code, site_id, lab_id, state, created_at) VALUES (?, ?, ?, ?, ?)").execute(
+                arguments: [code, site, siteRecord.labID, BoxState.packing, now])
             return try Self.boxView(db, code: code)
         }
     }
@@ -22,22 +22,21 @@ extension Store {
     /// A box the actor may touch, with its state. Staff see their site's
     /// boxes; a courier the sealed boxes they may pick up and the boxes they
     /// carry; a lab the boxes shipped to it. Anything else is not found.
-    static func scopedBox(_ db: Database, code: String, actor: Actor) throws -> (row: Row, state: BoxState) {
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])
+    static func scopedBox(_ db: Database, code: String, actor: Actor) throws -> BoxRecord {
+        let box = try BoxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])
         let visible: Bool
-        switch (actor, row) {
+        switch (actor, box) {
         case (_, nil): visible = false
-        case let (.staff(_, site), row?): visible = row["site_id"] == site
-        case let (.courier(token, sites), row?):
+        case let (.staff(_, site), box?): visible = box.siteID == site
+        case let (.courier(token, sites), box?):
             // A courier sees the boxes they carry and any box not yet carried at the sites they
             // serve, so picking up one still packing is refused as a skipped step, not "not found".
-            visible = (row["courier_token"] as Int64?) == token
-                || ((row["courier_token"] as Int64?) == nil && (sites.isEmpty || sites.contains(row["site_id"])))
-        case let (.lab(id), row?): visible = row["lab_id"] == id
+            visible = box.courierToken == token || (box.courierToken == nil && (sites.isEmpty || sites.contains(box.siteID)))
+        case let (.lab(id), box?): visible = box.labID == id
         case (.coordinator, _): throw StoreError.forbidden("Coordinators watch boxes; they do not move them.")
         }
-        guard visible, let row else { throw StoreError.notFound(kind: "box", code: code) }
-        return (row, BoxState(rawValue: row["state"])!)
+        guard visible, let box else { throw StoreError.notFound(kind: .box, code: code) }
+        return box
     }
 
     /// Moves a box one step along its chain, and every tube in it with it.
@@ -50,15 +49,15 @@ extension Store {
         if state.isReached(by: event) { return false }
         let next: BoxState
         next = try StoreError.checking { try state.applying(event) }
-        try db.cachedStatement(sql: "UPDATE box SET state = ? WHERE code = ?").execute( arguments: [next.rawValue, code])
-        try recordCustody(db, subject: "box", code: code, event: event, actor: actor, to: toActor, now: now,
+        try db.cachedStatement(sql: "UPDATE box SET state = ? WHERE code = ?").execute(arguments: [next, code])
+        try recordCustody(db, subject: .box, code: code, event: event, actor: actor, to: toActor, now: now,
             tubeCount: tubeCount, temperature: temperature)
         guard let tubeEvent = next.tubeEvent else { return true }
-        for tube in try Row.fetchAll(db.cachedStatement(sql: "SELECT code, state FROM tube WHERE box_code = ?"), arguments: [code]) {
+        for tube in try TubeRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM tube WHERE box_code = ?"), arguments: [code]) {
             let tubeNext: TubeState
-            tubeNext = try StoreError.checking { try TubeState(rawValue: tube["state"])!.applying(tubeEvent) }
-            try db.cachedStatement(sql: "UPDATE tube SET state = ? WHERE code = ?").execute( arguments: [tubeNext.rawValue, tube["code"]])
-            try recordCustody(db, subject: "tube", code: tube["code"], event: tubeEvent, actor: actor, to: toActor, now: now)
+            tubeNext = try StoreError.checking { try tube.state.applying(tubeEvent) }
+            try db.cachedStatement(sql: "UPDATE tube SET state = ? WHERE code = ?").execute(arguments: [tubeNext, tube.code])
+            try recordCustody(db, subject: .tube, code: tube.code, event: tubeEvent, actor: actor, to: toActor, now: now)
         }
         return true
     }
@@ -69,17 +68,17 @@ extension Store {
         try Self.requireCode(box, field: "box")
         try Self.requireCode(tube, field: "tube")
         return try await write { db, now in
-            let (_, boxState) = try Self.scopedBox(db, code: box, actor: actor)
+            let boxState = try Self.scopedBox(db, code: box, actor: actor).state
             guard case .staff = actor else { throw StoreError.forbidden("Only site staff pack boxes.") }
-            let tubeRow = try Self.scopedTube(db, code: tube, actor: actor)
-            if (tubeRow["box_code"] as String?) == box { return try Self.boxView(db, code: box) }
+            let tubeRow = try Self.scopedTube(db, code: tube, actor: actor).tube
+            if tubeRow.boxCode == box { return try Self.boxView(db, code: box) }
             guard boxState == .packing else {
-                throw StoreError.conflict(code: "box_not_packing", message: "Box \(box) is \(boxState.rawValue): tubes go into a box that is still packing.")
+                throw StoreError.conflict(.boxNotPacking(box: box, state: boxState))
             }
             let next: TubeState
-            next = try StoreError.checking { try TubeState(rawValue: tubeRow["state"])!.applying(.boxed) }
-            try db.cachedStatement(sql: "UPDATE tube SET state = ?, box_code = ? WHERE code = ?").execute( arguments: [next.rawValue, box, tube])
-            try Self.recordCustody(db, subject: "tube", code: tube, event: .boxed, actor: actor, to: "box:\(box)", now: now)
+            next = try StoreError.checking { try tubeRow.state.applying(.boxed) }
+            try db.cachedStatement(sql: "UPDATE tube SET state = ?, box_code = ? WHERE code = ?").execute(arguments: [next, box, tube])
+            try Self.recordCustody(db, subject: .tube, code: tube, event: .boxed, actor: actor, to: "box:\(box)", now: now)
             return try Self.boxView(db, code: box)
         }
     }
@@ -88,7 +87,7 @@ extension Store {
     public func sealBox(_ box: String, by actor: Actor) async throws -> BoxView {
         try Self.requireCode(box, field: "box")
         return try await write { db, now in
-            let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
+            let state = try Self.scopedBox(db, code: box, actor: actor).state
             guard case .staff = actor else { throw StoreError.forbidden("Only site staff seal boxes.") }
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
             guard count > 0 else { throw StoreError.rule(.emptyBox(box: box)) }
@@ -110,7 +109,7 @@ extension Store {
             throw StoreError.invalid(field: "temperature_c", why: "must be a reading between -40 and 60 °C")
         }
         return try await write { db, now in
-            let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
+            let state = try Self.scopedBox(db, code: box, actor: actor).state
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
             // A resent pickup is answered as the first, but only if it counts the same tubes.
             if state != .packing, count != tubeCount {
@@ -135,10 +134,10 @@ extension Store {
         try Self.requireCode(box, field: "box")
         let courier = try Self.requireCourier(actor)
         return try await write { db, now in
-            let (row, state) = try Self.scopedBox(db, code: box, actor: actor)
-            guard (row["courier_token"] as Int64?) == courier.token else { throw StoreError.notFound(kind: "box", code: box) }
+            let record = try Self.scopedBox(db, code: box, actor: actor)
+            guard record.courierToken == courier.token else { throw StoreError.notFound(kind: .box, code: box) }
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
-            try Self.advanceBox(db, code: box, from: state, to: .handedOver, actor: actor, toActor: "lab:\(row["lab_id"] as String)",
+            try Self.advanceBox(db, code: box, from: record.state, to: .handedOver, actor: actor, toActor: "lab:\(record.labID)",
                 now: now, tubeCount: count)
             return try Self.boxView(db, code: box)
         }

@@ -27,12 +27,12 @@ extension Store {
     public func rememberedAnswer(scope: String, key: String, within: TimeInterval? = nil) async throws -> RememberedAnswer? {
         let since = within.map { Timestamp.string(clock().addingTimeInterval(-$0)) } ?? ""
         return try await read { db in
-            try Row.fetchOne(
+            try IdempotencyRecord.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT fingerprint, status, content_type, body FROM idempotency_key WHERE scope = ? AND key = ? AND created_at >= ?
                     """),
                 arguments: [scope, key, since]
-            ).map { RememberedAnswer(fingerprint: $0["fingerprint"], status: $0["status"], contentType: $0["content_type"], body: $0["body"]) }
+            )?.answer
         }
     }
 

@@ -69,9 +69,9 @@ extension Store {
             throw StoreError.invalid(field: "reason", why: "must be 1 to 200 characters: why the unmasked number is needed")
         }
         return try await write { db, now in
-            guard let row = try Self.residentRow(db, code: code) else { throw StoreError.notFound(kind: "resident", code: code) }
-            try Self.audit(db, .revealed, by: actor, resident: row["id"], detail: reason, now: now)
-            return RevealedResident(code: code, name: row["name"], idNumber: row["id_number"], phone: row["phone"], site: row["site_id"])
+            guard let row = try Self.residentRow(db, code: code)?.resident else { throw StoreError.notFound(kind: .resident, code: code) }
+            try Self.audit(db, .revealed, by: actor, resident: row.id, detail: reason, now: now)
+            return RevealedResident(code: code, name: row.name, idNumber: row.idNumber, phone: row.phone, site: row.siteID)
         }
     }
 
@@ -86,43 +86,39 @@ extension Store {
                 """
             let custody = """
                 SELECT c.at, c.actor, c.event AS action, NULL AS resident,
-                  CASE c.subject WHEN 'tube' THEN c.code END AS tube, CASE c.subject WHEN 'box' THEN c.code END AS box,
+                  CASE c.subject WHEN :tube THEN c.code END AS tube, CASE c.subject WHEN :box THEN c.code END AS box,
                   CASE WHEN c.to_actor IS NOT NULL THEN 'to ' || c.to_actor END AS detail, c.id AS seq, 1 AS kind
                 FROM custody_event c
                 """
-            let rows: [Row]
+            let rows: [AuditRow]
             switch subject {
             case let .resident(code):
                 try Self.requireCode(code, field: "resident")
                 guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM resident WHERE code = ?"), arguments: [code]) else {
-                    throw StoreError.notFound(kind: "resident", code: code)
+                    throw StoreError.notFound(kind: .resident, code: code)
                 }
-                rows = try Row.fetchAll(
+                rows = try AuditRow.fetchAll(
                     db.cachedStatement(sql: "\(select) WHERE a.resident_id = ? ORDER BY a.id LIMIT ?"), arguments: [id, limit])
             case let .tube(code):
                 try Self.requireCode(code, field: "tube")
-                guard try Self.tubeRow(db, code: code) != nil else { throw StoreError.notFound(kind: "tube", code: code) }
-                rows = try Row.fetchAll(
+                guard try Self.tubeRow(db, code: code) != nil else { throw StoreError.notFound(kind: .tube, code: code) }
+                rows = try AuditRow.fetchAll(
                     db.cachedStatement(sql: """
-                        SELECT * FROM (\(select) WHERE a.tube_code = ?1 UNION ALL \(custody) WHERE c.subject = 'tube' AND c.code = ?1)
-                        ORDER BY at, kind DESC, seq LIMIT ?2
-                        """), arguments: [code, limit])
+                        SELECT * FROM (\(select) WHERE a.tube_code = :code UNION ALL \(custody) WHERE c.subject = :tube AND c.code = :code)
+                        ORDER BY at, kind DESC, seq LIMIT :limit
+                        """), arguments: ["code": code, "limit": limit, "tube": CustodySubject.tube, "box": CustodySubject.box])
             case let .box(code):
                 try Self.requireCode(code, field: "box")
                 guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM box WHERE code = ?"), arguments: [code]) != nil else {
-                    throw StoreError.notFound(kind: "box", code: code)
+                    throw StoreError.notFound(kind: .box, code: code)
                 }
-                rows = try Row.fetchAll(
+                rows = try AuditRow.fetchAll(
                     db.cachedStatement(sql: """
-                        SELECT * FROM (\(select) WHERE a.box_code = ?1 UNION ALL \(custody) WHERE c.subject = 'box' AND c.code = ?1)
-                        ORDER BY at, kind DESC, seq LIMIT ?2
-                        """), arguments: [code, limit])
+                        SELECT * FROM (\(select) WHERE a.box_code = :code UNION ALL \(custody) WHERE c.subject = :box AND c.code = :code)
+                        ORDER BY at, kind DESC, seq LIMIT :limit
+                        """), arguments: ["code": code, "limit": limit, "tube": CustodySubject.tube, "box": CustodySubject.box])
             }
-            return rows.map {
-                AuditEntry(
-                    at: $0["at"], actor: $0["actor"], action: $0["action"], resident: $0["resident"], tube: $0["tube"], box: $0["box"],
-                    detail: $0["detail"])
-            }
+            return rows.map(\.entry)
         }
     }
 }

@@ -83,24 +83,21 @@ extension Store {
         let actor = Actor.lab(id: lab)
         let bodyDigest = event.digest
         let (body, replayed, ages) = try await write { db, now -> (Data, Bool, [Double]) in
-            if let stored = try Row.fetchOne(
+            if let stored = try WebhookDeliveryRecord.fetchOne(
                 db.cachedStatement(sql: "SELECT response, body_sha256 FROM webhook_delivery WHERE lab_id = ? AND webhook_id = ?"),
                 arguments: [lab, webhookID])
             {
                 // Deliveries stored before the digest was kept (NULL) are answered as before.
-                if let digest = stored["body_sha256"] as String?, digest != bodyDigest {
-                    throw StoreError.conflict(code: "webhook_id_reused", message: """
-                        webhook-id \(webhookID) was already used for a different message; nothing in this one was applied. \
-                        Give every new message a new webhook-id.
-                        """)
+                if let digest = stored.bodySHA256, digest != bodyDigest {
+                    throw StoreError.conflict(.webhookIDReused(webhookID: webhookID))
                 }
-                return (stored["response"], true, [])
+                return (stored.response, true, [])
             }
             let answer: LabDeliveryAnswer
             var ages: [Double] = []
             switch event {
             case let .boxReceived(box, tubeCount):
-                let (_, state) = try Self.scopedBox(db, code: box, actor: actor)
+                let state = try Self.scopedBox(db, code: box, actor: actor).state
                 let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
                 // A resent receipt is answered as the first, but only if it counts the same tubes.
                 if state == .handedOver || state == .received, count != tubeCount {
@@ -162,21 +159,20 @@ extension Store {
     /// Applies one tube's result (rule 4: exactly once; a conflicting one is
     /// kept as an anomaly, never overwrites) and updates its members' outcomes.
     static func applyResult(_ db: Database, _ posted: PostedResult, lab: String, webhookID: String, now: String) throws -> ResultFate {
-        let tube = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT t.code, t.state, t.mode, t.result, t.round_id FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
+        let tube = try TubeRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT t.* FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
             arguments: [posted.tube, lab])
-        let state = tube.map { TubeState(rawValue: $0["state"])! }
-        let recorded = tube.flatMap { ($0["result"] as String?).flatMap(TubeResult.init(rawValue:)) }
-        let fate = ResultMatching.fate(of: posted.result, state: state, recorded: recorded)
+        let recorded = tube?.result
+        let fate = ResultMatching.fate(of: posted.result, state: tube?.state, recorded: recorded)
         switch fate {
         case .applied:
             guard let tube else { return fate }
             try db.cachedStatement(
-                sql: "UPDATE tube SET state = 'resulted', result = ?, ct = ?, tested_at = ? WHERE code = ?").execute(
-                arguments: [posted.result.rawValue, posted.ct, posted.testedAt, posted.tube])
-            try recordCustody(db, subject: "tube", code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
+                sql: "UPDATE tube SET state = ?, result = ?, ct = ?, tested_at = ? WHERE code = ?").execute(
+                arguments: [TubeState.resulted, posted.result, posted.ct, posted.testedAt, posted.tube])
+            try recordCustody(db, subject: .tube, code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
             try decideOutcomes(
-                db, tube: posted.tube, round: tube["round_id"], mode: TubeMode(rawValue: tube["mode"])!,
+                db, tube: posted.tube, round: tube.roundID, mode: tube.mode,
                 cause: .labResult(posted.result, testedAt: posted.testedAt), now: now)
             try enqueueCallback(db, event: .tubeResulted, orderingKey: "tube:\(posted.tube)", now: now) {
                 try tubeView(db, code: posted.tube)
@@ -187,7 +183,7 @@ extension Store {
                     INSERT INTO anomaly (tube_code, lab_id, recorded_result, posted_result, webhook_id, at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """).execute(
-                arguments: [posted.tube, lab, recorded!.rawValue, posted.result.rawValue, webhookID, now])
+                arguments: [posted.tube, lab, recorded!, posted.result, webhookID, now])
         case .duplicate, .unknownTube, .notReceived:
             break
         }

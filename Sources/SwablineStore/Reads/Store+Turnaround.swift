@@ -23,29 +23,32 @@ extension Store {
     /// the site and coordinators.
     public func turnaround(site: String, by actor: Actor) async throws -> TurnaroundReport {
         try await readSiteRound(site, by: actor) { db, round in
-            // Tubes get their own 'received' and 'resulted' events when their box is received
+            // Tubes get their own `received` and `resulted` events when their box is received
             // and when their result is applied; each happens once per tube. A lost tube never
             // arrives, so its samples are not awaited (its people are on the retest list).
-            let rows = try Row.fetchAll(
+            let rows = try TurnaroundRow.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT t.code,
                       round((julianday(r.at) - julianday(s.sampled_at)) * 86400.0, 3) AS to_receipt,
                       round((julianday(x.at) - julianday(r.at)) * 86400.0, 3) AS to_result
                     FROM sample s JOIN tube t ON t.code = s.tube_code
-                    LEFT JOIN custody_event r ON r.subject = 'tube' AND r.code = t.code AND r.event = 'received'
-                    LEFT JOIN custody_event x ON x.subject = 'tube' AND x.code = t.code AND x.event = 'resulted'
-                    WHERE t.site_id = ? AND t.round_id = ? AND t.state <> 'lost'
+                    LEFT JOIN custody_event r ON r.subject = :tube AND r.code = t.code AND r.event = :received
+                    LEFT JOIN custody_event x ON x.subject = :tube AND x.code = t.code AND x.event = :resulted
+                    WHERE t.site_id = :site AND t.round_id = :round AND t.state <> :lost
                     """),
-                arguments: [site, round.id])
+                arguments: [
+                    "site": site, "round": round.id, "tube": CustodySubject.tube, "received": CustodyEvent.received,
+                    "resulted": CustodyEvent.resulted, "lost": TubeState.lost,
+                ])
             var toReceipt: [Double] = [], toResult: [String: Double] = [:], awaitingResult: Set<String> = []
             var awaitingReceipt = 0
             for row in rows {
-                guard let received: Double = row["to_receipt"] else {
+                guard let received = row.toReceipt else {
                     awaitingReceipt += 1
                     continue
                 }
                 toReceipt.append(received)
-                if let resulted: Double = row["to_result"] { toResult[row["code"]] = resulted } else { awaitingResult.insert(row["code"]) }
+                if let resulted = row.toResult { toResult[row.tube] = resulted } else { awaitingResult.insert(row.tube) }
             }
             return TurnaroundReport(
                 site: site, round: round.name, sampleToReceipt: Turnaround(toReceipt), receiptToResult: Turnaround(Array(toResult.values)),

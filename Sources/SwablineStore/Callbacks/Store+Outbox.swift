@@ -31,9 +31,9 @@ extension Store {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO outbox (subscriber_id, message_id, event, ordering_key, body, state, next_attempt_at, created_at)
-                    VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(
-                arguments: [subscriber, "msg_" + UUID().uuidString.lowercased(), event.rawValue, orderingKey, body, now, now])
+                arguments: [subscriber, "msg_" + UUID().uuidString.lowercased(), event.rawValue, orderingKey, body, OutboxState.pending, now, now])
         }
     }
 
@@ -47,33 +47,32 @@ extension Store {
     public func dueCallbacks(limit: Int, window: Int = 2_000) async throws -> [CallbackMessage] {
         let now = Timestamp.string(clock())
         return try await read { db in
-            let subscribers = try Row.fetchAll(
+            let subscribers = try SubscriberRow.fetchAll(
                 db.cachedStatement(sql: """
-                    SELECT id, url, secret, previous_secret, previous_expires_at FROM subscriber
+                    SELECT * FROM subscriber
                     WHERE removed_at IS NULL AND (paused_until IS NULL OR paused_until <= ?)
                     """), arguments: [now])
             var due: [CallbackMessage] = []
             for subscriber in subscribers {
-                var secrets: [String] = [subscriber["secret"]]
-                if let previous: String = subscriber["previous_secret"], let until: String = subscriber["previous_expires_at"], until > now {
+                var secrets = [subscriber.secret]
+                if let previous = subscriber.previousSecret, let until = subscriber.previousExpiresAt, until > now {
                     secrets.append(previous)
                 }
                 var seenKeys: Set<String> = []
                 var taken = 0
-                let rows = try Row.fetchCursor(
+                let rows = try OutboxRecord.fetchCursor(
                     db.cachedStatement(sql: """
-                        SELECT id, message_id, event, ordering_key, body, attempts, next_attempt_at FROM outbox
-                        WHERE subscriber_id = ? AND state = 'pending' ORDER BY id LIMIT ?
-                        """), arguments: [subscriber["id"], window])
+                        SELECT * FROM outbox
+                        WHERE subscriber_id = ? AND state = \(OutboxState.pending.sqlLiteral) ORDER BY id LIMIT ?
+                        """), arguments: [subscriber.id, window])
                 while taken < limit, let row = try rows.next() {
-                    let key: String = row["ordering_key"]
+                    let key = row.orderingKey
                     // Only the oldest pending message of a key may go; later ones wait behind it.
                     guard seenKeys.insert(key).inserted else { continue }
-                    guard (row["next_attempt_at"] as String) <= now else { continue }
+                    guard row.nextAttemptAt <= now else { continue }
                     due.append(CallbackMessage(
-                        id: row["id"], subscriber: subscriber["id"], url: subscriber["url"], secrets: secrets,
-                        messageID: row["message_id"], event: CallbackEvent(rawValue: row["event"])!, orderingKey: key,
-                        body: row["body"], attempts: row["attempts"]))
+                        id: row.id, subscriber: subscriber.id, url: subscriber.url, secrets: secrets,
+                        messageID: row.messageID, event: row.event, orderingKey: key, body: row.body, attempts: row.attempts))
                     taken += 1
                 }
             }
@@ -91,17 +90,16 @@ extension Store {
         try await write { db, now in
             var random = SystemRandomNumberGenerator()
             for (id, outcome) in attempts {
-                guard let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT subscriber_id, attempts, state FROM outbox WHERE id = ?"), arguments: [id]),
-                    row["state"] as String == "pending"
+                guard let row = try OutboxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id = ?"), arguments: [id]),
+                    row.state == .pending
                 else { continue }
-                let made = (row["attempts"] as Int) + 1
+                let made = row.attempts + 1
                 switch outcome {
                 case .delivered:
                     try db.cachedStatement(
-                        sql: "UPDATE outbox SET state = 'delivered', attempts = ?, finished_at = ?, last_error = NULL WHERE id = ?").execute(
-                        arguments: [made, now, id])
-                    try db.cachedStatement(sql: "UPDATE subscriber SET paused_until = NULL WHERE id = ?").execute(arguments: [row["subscriber_id"]])
+                        sql: "UPDATE outbox SET state = ?, attempts = ?, finished_at = ?, last_error = NULL WHERE id = ?").execute(
+                        arguments: [OutboxState.delivered, made, now, id])
+                    try db.cachedStatement(sql: "UPDATE subscriber SET paused_until = NULL WHERE id = ?").execute(arguments: [row.subscriberID])
                 case let .failed(reason, receiverDown):
                     switch schedule.next(after: made, using: &random) {
                     case let .retry(after):
@@ -115,12 +113,12 @@ extension Store {
                                     UPDATE subscriber SET paused_until = CASE WHEN paused_until IS NULL OR paused_until < ? THEN ? ELSE paused_until END
                                     WHERE id = ?
                                     """).execute(
-                                arguments: [now, next, row["subscriber_id"]])
+                                arguments: [now, next, row.subscriberID])
                         }
                     case .deadLetter:
                         try db.cachedStatement(
-                            sql: "UPDATE outbox SET state = 'dead', attempts = ?, finished_at = ?, last_error = ? WHERE id = ?").execute(
-                            arguments: [made, now, "\(reason) (gave up after \(made) attempts)", id])
+                            sql: "UPDATE outbox SET state = ?, attempts = ?, finished_at = ?, last_error = ? WHERE id = ?").execute(
+                            arguments: [OutboxState.dead, made, now, "\(reason) (gave up after \(made) attempts)", id])
                     }
                 }
             }
@@ -130,16 +128,15 @@ extension Store {
     /// Messages that ran out of attempts, oldest first.
     public func deadCallbacks(subscriber: Int64? = nil, limit: Int = 500) async throws -> [DeadLetter] {
         try await read { db in
-            try Row.fetchAll(
+            try OutboxRecord.fetchAll(
                 db.cachedStatement(sql: """
-                    SELECT id, subscriber_id, message_id, event, ordering_key, attempts, last_error, created_at, finished_at FROM outbox
-                    WHERE state = 'dead' AND (?1 IS NULL OR subscriber_id = ?1) ORDER BY id LIMIT ?2
+                    SELECT * FROM outbox
+                    WHERE state = \(OutboxState.dead.sqlLiteral) AND (?1 IS NULL OR subscriber_id = ?1) ORDER BY id LIMIT ?2
                     """), arguments: [subscriber, limit]
             ).map { row in
                 DeadLetter(
-                    id: row["id"], subscriber: row["subscriber_id"], messageId: row["message_id"], event: CallbackEvent(rawValue: row["event"])!,
-                    orderingKey: row["ordering_key"], attempts: row["attempts"], lastError: row["last_error"], createdAt: row["created_at"],
-                    deadAt: row["finished_at"])
+                    id: row.id, subscriber: row.subscriberID, messageId: row.messageID, event: row.event, orderingKey: row.orderingKey,
+                    attempts: row.attempts, lastError: row.lastError, createdAt: row.createdAt, deadAt: row.finishedAt)
             }
         }
     }
@@ -156,15 +153,15 @@ extension Store {
             let idList = try ids.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
             try db.cachedStatement(
                 sql: """
-                    UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?1, finished_at = NULL
-                    WHERE state = 'dead' AND (?2 IS NULL OR subscriber_id = ?2)
+                    UPDATE outbox SET state = ?4, attempts = 0, next_attempt_at = ?1, finished_at = NULL
+                    WHERE state = \(OutboxState.dead.sqlLiteral) AND (?2 IS NULL OR subscriber_id = ?2)
                       AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))
-                    """).execute(arguments: [now, subscriber, idList])
+                    """).execute(arguments: [now, subscriber, idList, OutboxState.pending])
             let replayed = db.changesCount
             try db.cachedStatement(
                 sql: """
                     UPDATE subscriber SET paused_until = NULL
-                    WHERE (?1 IS NULL OR id = ?1) AND id IN (SELECT subscriber_id FROM outbox WHERE state = 'pending')
+                    WHERE (?1 IS NULL OR id = ?1) AND id IN (SELECT subscriber_id FROM outbox WHERE state = \(OutboxState.pending.sqlLiteral))
                     """).execute(arguments: [subscriber])
             return replayed
         }
@@ -175,11 +172,12 @@ extension Store {
     public func outboxStatus() async throws -> OutboxStatus {
         try await read { db in
             let active = "subscriber_id IN (SELECT id FROM subscriber WHERE removed_at IS NULL)"
+            let pending = OutboxState.pending.sqlLiteral, dead = OutboxState.dead.sqlLiteral
             return OutboxStatus(
-                pending: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'pending' AND \(active)"))!,
-                dead: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = 'dead' AND \(active)"))!,
+                pending: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = \(pending) AND \(active)"))!,
+                dead: try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE state = \(dead) AND \(active)"))!,
                 oldestPendingAt: try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT created_at FROM outbox WHERE state = 'pending' AND \(active) ORDER BY id LIMIT 1")))
+                    db.cachedStatement(sql: "SELECT created_at FROM outbox WHERE state = \(pending) AND \(active) ORDER BY id LIMIT 1")))
         }
     }
 
@@ -192,7 +190,7 @@ extension Store {
             try db.cachedStatement(
                 sql: """
                     DELETE FROM outbox WHERE id IN (
-                      SELECT id FROM outbox WHERE state = 'delivered' AND finished_at < ? ORDER BY finished_at LIMIT ?)
+                      SELECT id FROM outbox WHERE state = \(OutboxState.delivered.sqlLiteral) AND finished_at < ? ORDER BY finished_at LIMIT ?)
                     """).execute(arguments: [cutoff, limit])
             return db.changesCount
         }

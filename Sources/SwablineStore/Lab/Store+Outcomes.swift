@@ -25,20 +25,18 @@ extension Store {
     /// outcome; an unreadable retest keeps a pool-positive member so
     /// (`ResultMatching.outcomes`).
     static func decideOutcomes(_ db: Database, tube: String, round: Int64, mode: TubeMode, cause: OutcomeCause, now: String) throws {
-        let members = try Row.fetchAll(
+        let members = try TubeMemberRow.fetchAll(
             db.cachedStatement(sql: """
                 SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status FROM sample s
                 LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
                 WHERE s.tube_code = ?
                 """),
             arguments: [tube])
-        let bySample = Dictionary(uniqueKeysWithValues: members.map { ($0["resident_id"] as Int64, $0["sample_id"] as Int64) })
+        let bySample = Dictionary(uniqueKeysWithValues: members.map { ($0.residentID, $0.sampleID) })
         let outcomes = ResultMatching.outcomes(
             for: cause.result, mode: mode,
             members: members.map {
-                .init(
-                    resident: $0["resident_id"], sampleSequence: $0["sample_id"], decidedBySequence: $0["decided_by_sample"],
-                    current: ($0["status"] as String?).flatMap(Outcome.init(rawValue:)))
+                .init(resident: $0.residentID, sampleSequence: $0.sampleID, decidedBySequence: $0.decidedBySample, current: $0.current)
             })
         let subscribers = try callbackSubscribers(db, of: .residentOutcome)
         for (resident, outcome) in outcomes {
@@ -48,14 +46,14 @@ extension Store {
                     ON CONFLICT DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
                       updated_at = excluded.updated_at
                     """).execute(
-                arguments: [round, resident, outcome.rawValue, bySample[resident], now])
+                arguments: [round, resident, outcome, bySample[resident], now])
             try enqueueCallback(db, event: .residentOutcome, subscribers: subscribers, orderingKey: "resident:\(resident)", now: now) {
-                let who = try Row.fetchOne(
+                let who = try OutcomeCallbackRow.fetchOne(
                     db.cachedStatement(sql: """
                         SELECT r.code, r.site_id, (SELECT name FROM round WHERE id = ?) AS round FROM resident r WHERE r.id = ?
                         """), arguments: [round, resident])!
                 var callback = ResidentOutcomeCallback(
-                    resident: who["code"], site: who["site_id"], round: who["round"], outcome: outcome, tube: tube, tubeLost: false)
+                    resident: who.code, site: who.siteID, round: who.round, outcome: outcome, tube: tube, tubeLost: false)
                 switch cause {
                 case let .labResult(result, testedAt):
                     callback.tubeResult = result

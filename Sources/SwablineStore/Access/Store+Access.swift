@@ -35,7 +35,7 @@ extension Store {
             if let site { _ = try self.site(db, site) }
             try db.cachedStatement(
                 sql: "INSERT INTO token (hash, role, site_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                arguments: [hash, role.rawValue, site, label, now, expires])
+                arguments: [hash, role, site, label, now, expires])
             return db.lastInsertedRowID
         }
         return (id, token)
@@ -54,14 +54,12 @@ extension Store {
         let hash = Secrets.tokenHash(token)
         let now = Timestamp.string(clock())
         return try await read { db in
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT id, role, site_id, revoked_at, expires_at FROM token WHERE hash = ?"), arguments: [hash])
+            guard let token = try TokenRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE hash = ?"), arguments: [hash])
             else { return .unknown }
-            if (row["revoked_at"] as String?) != nil { return .revoked }
-            if let expires: String = row["expires_at"], expires <= now { return .expired }
-            let id: Int64 = row["id"]
-            let site: String? = row["site_id"]
-            switch Role(rawValue: row["role"]) {
+            if token.revokedAt != nil { return .revoked }
+            if let expires = token.expiresAt, expires <= now { return .expired }
+            let id = token.id, site = token.siteID
+            switch Role(rawValue: token.role) {
             case .staff: return site.map { .valid(.staff(token: id, site: $0)) } ?? .unknown
             case .courier: return .valid(.courier(token: id, sites: site.map { [$0] } ?? []))
             case .coordinator: return .valid(.coordinator(token: id))
@@ -81,13 +79,9 @@ extension Store {
     }
 
     static func tokenInfos(_ db: Database, sql clause: String, arguments: StatementArguments) throws -> [TokenInfo] {
-        try Row.fetchAll(
+        try TokenRecord.fetchAll(
             db, sql: "SELECT id, role, site_id, label, created_at, expires_at, revoked_at FROM token \(clause)", arguments: arguments
-        ).map {
-            TokenInfo(
-                id: $0["id"], role: $0["role"], site: $0["site_id"], label: $0["label"], createdAt: $0["created_at"],
-                expiresAt: $0["expires_at"], revokedAt: $0["revoked_at"])
-        }
+        ).map(\.info)
     }
 
     /// Revokes a token at once: its next request is 401. Revoking one that
@@ -97,7 +91,7 @@ extension Store {
         try await write { db, now in
             try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
             guard let token = try Self.tokenInfos(db, sql: "WHERE id = ?", arguments: [id]).first else {
-                throw StoreError.notFound(kind: "token", code: "#\(id)")
+                throw StoreError.notFound(kind: .token, code: "#\(id)")
             }
             return token
         }
@@ -114,8 +108,7 @@ extension Store {
                 db.cachedStatement(sql: "SELECT count(*) FROM lab_secret WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?)"),
                 arguments: [lab, now])!
             guard active == 0 else {
-                throw StoreError.conflict(code: "lab_has_secret",
-                    message: "Lab \(lab) already has a webhook secret; use `swabline labs rotate \(lab)` for a new one.")
+                throw StoreError.conflict(.labHasSecret(lab: lab))
             }
             try db.cachedStatement(sql: "INSERT INTO lab_secret (lab_id, secret, created_at) VALUES (?, ?, ?)").execute( arguments: [lab, secret, now])
         }
@@ -134,7 +127,7 @@ extension Store {
         let expires = Timestamp.string(clock().addingTimeInterval(overlap))
         try await write { db, now in
             guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lab WHERE id = ?"), arguments: [lab]) != nil else {
-                throw StoreError.notFound(kind: "lab", code: lab)
+                throw StoreError.notFound(kind: .lab, code: lab)
             }
             try db.cachedStatement(
                 sql: "UPDATE lab_secret SET expires_at = ? WHERE lab_id = ? AND (expires_at IS NULL OR expires_at > ?)").execute(

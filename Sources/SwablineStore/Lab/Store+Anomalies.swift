@@ -52,14 +52,14 @@ extension Store {
             case .resolved: "a.resolved_at IS NOT NULL"
             case .all: "1"
             }
-            return try Row.fetchAll(
+            return try AnomalyRow.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.anomalyColumns) FROM anomaly a JOIN tube t ON t.code = a.tube_code
+                    SELECT \(AnomalyRow.columns) FROM anomaly a JOIN tube t ON t.code = a.tube_code
                     WHERE \(state) AND (? IS NULL OR t.site_id = ?) ORDER BY a.id DESC LIMIT ?
                     """,
                 arguments: [scope, scope, Self.anomalyListLimit]
-            ).map(Self.anomalyView)
+            ).map(\.view)
         }
     }
 
@@ -79,25 +79,12 @@ extension Store {
                 sql: "UPDATE anomaly SET resolved_at = ?, resolved_by = ?, resolution_note = ? WHERE id = ? AND resolved_at IS NULL"
             ).execute(arguments: [now, actor.label, note, id])
             let resolvedNow = db.changesCount > 0
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(Self.anomalyColumns) FROM anomaly a JOIN tube t ON t.code = a.tube_code WHERE a.id = ?"),
+            guard let row = try AnomalyRow.fetchOne(
+                db.cachedStatement(sql: "SELECT \(AnomalyRow.columns) FROM anomaly a JOIN tube t ON t.code = a.tube_code WHERE a.id = ?"),
                 arguments: [id])
-            else { throw StoreError.notFound(kind: "anomaly", code: "#\(id)") }
-            if resolvedNow { try Self.audit(db, .anomalyResolved, by: actor, tube: row["tube_code"], detail: note, now: now) }
-            return Self.anomalyView(row)
+            else { throw StoreError.notFound(kind: .anomaly, code: "#\(id)") }
+            if resolvedNow { try Self.audit(db, .anomalyResolved, by: actor, tube: row.view.tube, detail: note, now: now) }
+            return row.view
         }
-    }
-
-    static let anomalyColumns = """
-        a.id, a.tube_code, t.site_id, a.lab_id, a.recorded_result, a.posted_result, a.webhook_id, a.at,
-        a.resolved_at, a.resolved_by, a.resolution_note
-        """
-
-    static func anomalyView(_ row: Row) -> AnomalyView {
-        AnomalyView(
-            id: row["id"], tube: row["tube_code"], site: row["site_id"], lab: row["lab_id"],
-            recordedResult: TubeResult(rawValue: row["recorded_result"])!, postedResult: TubeResult(rawValue: row["posted_result"])!,
-            webhookId: row["webhook_id"], at: row["at"], resolvedAt: row["resolved_at"], resolvedBy: row["resolved_by"],
-            note: row["resolution_note"])
     }
 }

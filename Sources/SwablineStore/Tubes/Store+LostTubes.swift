@@ -28,24 +28,23 @@ extension Store {
             throw StoreError.invalid(field: "reason", why: "must say in 1 to \(Self.lostReasonLimit) characters what happened to the tube")
         }
         return try await write { db, now in
-            let row: Row
+            let row: CountedTube
             if case .coordinator = actor {
-                guard let found = try Self.tubeRow(db, code: code) else { throw StoreError.notFound(kind: "tube", code: code) }
+                guard let found = try Self.tubeRow(db, code: code) else { throw StoreError.notFound(kind: .tube, code: code) }
                 row = found
             } else {
                 row = try Self.scopedTube(db, code: code, actor: actor)
             }
-            let tube = Self.tubeView(row)
+            let tube = row.view
             if tube.state == .lost { return tube }  // a resent report: the tube as it is
             guard tube.state == .open || tube.state == .sealed else {
-                throw StoreError.conflict(code: "tube_already_boxed",
-                    message: "Tube \(code) is \(tube.state.rawValue.replacingOccurrences(of: "_", with: " ")): it travels with its box; only an open or sealed tube is reported lost.")
+                throw StoreError.conflict(.tubeAlreadyBoxed(tube: code, state: tube.state))
             }
-            try db.cachedStatement(sql: "UPDATE tube SET state = 'lost' WHERE code = ?").execute(arguments: [code])
-            try Self.recordCustody(db, subject: "tube", code: code, event: .lost, actor: actor, now: now, tubeCount: tube.filled)
+            try db.cachedStatement(sql: "UPDATE tube SET state = ? WHERE code = ?").execute(arguments: [TubeState.lost, code])
+            try Self.recordCustody(db, subject: .tube, code: code, event: .lost, actor: actor, now: now, tubeCount: tube.filled)
             try Self.audit(db, .tubeLost, by: actor, tube: code, detail: reason, now: now)
-            if tube.state == .open { try Self.releaseCalled(db, round: row["round_id"], site: tube.site, station: tube.station) }
-            try Self.decideOutcomes(db, tube: code, round: row["round_id"], mode: tube.mode, cause: .tubeLost, now: now)
+            if tube.state == .open { try Self.releaseCalled(db, round: row.tube.roundID, site: tube.site, station: tube.station) }
+            try Self.decideOutcomes(db, tube: code, round: row.tube.roundID, mode: tube.mode, cause: .tubeLost, now: now)
             let lost = try Self.tubeView(db, code: code)
             try Self.enqueueCallback(db, event: .tubeLost, orderingKey: "tube:\(code)", now: now) { lost }
             return lost

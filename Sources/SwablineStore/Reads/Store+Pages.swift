@@ -68,22 +68,16 @@ extension Store {
     public func siteSummary(_ site: String, by actor: Actor) async throws -> SiteSummary {
         try Self.requireReader(actor, site: site)
         return try await read { db in
-            let row = try self.site(db, site)
-            let stations = try Row.fetchAll(db, sql: "SELECT id, name FROM station WHERE site_id = ? ORDER BY rowid", arguments: [site])
+            let record = try self.site(db, site)
+            let stations = try StationRecord.fetchAll(db, sql: "SELECT * FROM station WHERE site_id = ? ORDER BY rowid", arguments: [site])
             return SiteSummary(
-                id: row["id"], name: row["name"], zone: Zone(rawValue: row["zone"])!, poolMode: TubeMode(rawValue: row["pool_mode"])!,
-                timeZone: row["time_zone"], stations: stations.map { .init(id: $0["id"], name: $0["name"]) })
+                id: record.id, name: record.name, zone: record.zone, poolMode: record.poolMode,
+                timeZone: record.timeZone, stations: stations.map { .init(id: $0.id, name: $0.name) })
         }
     }
 
     static func calledPeople(_ db: Database, sql: String, arguments: StatementArguments) throws -> [CalledPerson] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            let lane = Lane(rawValue: row["lane"] ?? "normal") ?? .normal
-            let number: Int? = row["number"]
-            return CalledPerson(
-                ticket: number.map { ticketLabel(number: $0, lane: lane) } ?? "", residentCode: row["code"], name: row["name"],
-                household: row["key"], lane: lane)
-        }
+        try CalledPersonRow.fetchAll(db, sql: sql, arguments: arguments).map(\.person)
     }
 
     /// The open tube at a station and the people at its desk.
@@ -92,16 +86,17 @@ extension Store {
         return try await read { db in
             _ = try self.site(db, site)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM station WHERE site_id = ? AND id = ?", arguments: [site, station]) != nil
-            else { throw StoreError.notFound(kind: "station", code: station) }
+            else { throw StoreError.notFound(kind: .station, code: station) }
             let round = try Self.currentRound(db)
             let open = try String.fetchOne(
-                db, sql: "SELECT code FROM tube WHERE site_id = ? AND station_id = ? AND state = 'open'", arguments: [site, station])
+                db.cachedStatement(sql: "SELECT code FROM tube WHERE site_id = ? AND station_id = ? AND state = ?"),
+                arguments: [site, station, TubeState.open])
             let tube = try open.map { try Self.tubeView(db, code: $0) }
             let inTube = try open.map { code in
                 try Self.calledPeople(
                     db,
                     sql: """
-                        SELECT t.number, t.lane, r.code, r.name, h.key FROM sample s
+                        SELECT \(CalledPersonRow.columns) FROM sample s
                         JOIN resident r ON r.id = s.resident_id JOIN household h ON h.id = r.household_id
                         LEFT JOIN ticket t ON t.round_id = s.round_id AND t.resident_id = r.id
                         WHERE s.tube_code = ? ORDER BY s.slot
@@ -111,13 +106,12 @@ extension Store {
             let called = try Self.calledPeople(
                 db,
                 sql: """
-                    SELECT t.number, t.lane, r.code, r.name, h.key FROM ticket t
+                    SELECT \(CalledPersonRow.columns) FROM ticket t
                     JOIN resident r ON r.id = t.resident_id JOIN household h ON h.id = r.household_id
-                    WHERE t.round_id = ? AND t.site_id = ? AND t.station_id = ? AND t.status = 'called' ORDER BY t.id
+                    WHERE t.round_id = ? AND t.site_id = ? AND t.station_id = ? AND t.status = ? ORDER BY t.id
                     """,
-                arguments: [round.id, site, station])
-            let waiting = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = 'waiting'", arguments: [round.id, site])!
+                arguments: [round.id, site, station, TicketStatus.called])
+            let waiting = try Self.waitingCount(db, round: round.id, site: site)
             return StationStatus(station: station, tube: tube, inTube: inTube, called: called, waiting: waiting)
         }
     }
@@ -128,10 +122,11 @@ extension Store {
         return try await read { db in
             _ = try self.site(db, site)
             let boxes = try String.fetchAll(
-                db, sql: "SELECT code FROM box WHERE site_id = ? AND state IN ('packing', 'sealed') ORDER BY created_at DESC, code",
-                arguments: [site])
+                db, sql: "SELECT code FROM box WHERE site_id = ? AND state IN (?, ?) ORDER BY created_at DESC, code",
+                arguments: [site, BoxState.packing, BoxState.sealed])
             let tubes = try String.fetchAll(
-                db, sql: "SELECT code FROM tube WHERE site_id = ? AND state = 'sealed' AND box_code IS NULL ORDER BY code", arguments: [site])
+                db, sql: "SELECT code FROM tube WHERE site_id = ? AND state = ? AND box_code IS NULL ORDER BY code",
+                arguments: [site, TubeState.sealed])
             return PackingStatus(
                 boxes: try boxes.map { try Self.boxView(db, code: $0) }, looseTubes: try tubes.map { try Self.tubeView(db, code: $0) })
         }
@@ -142,49 +137,54 @@ extension Store {
     public func courierBoxes(by actor: Actor) async throws -> [CourierBox] {
         let courier = try Self.requireCourier(actor)
         return try await read { db in
-            let rows = try Row.fetchAll(
+            let rows = try CourierBoxRow.fetchAll(
                 db,
                 sql: """
-                    SELECT b.code, b.state, s.name AS site_name, b.site_id,
+                    SELECT b.*, s.name AS site_name,
                       (SELECT min(sm.sampled_at) FROM tube t JOIN sample sm ON sm.tube_code = t.code WHERE t.box_code = b.code) AS oldest
                     FROM box b JOIN site s ON s.id = b.site_id
-                    WHERE (b.courier_token IS NULL AND b.state IN ('packing', 'sealed')) OR (b.courier_token = ? AND b.state = 'picked_up')
-                    ORDER BY b.state = 'picked_up' DESC, b.state = 'sealed' DESC, oldest, b.code
+                    WHERE (b.courier_token IS NULL AND b.state IN (:packing, :sealed)) OR (b.courier_token = :courier AND b.state = :carried)
+                    ORDER BY b.state = :carried DESC, b.state = :sealed DESC, oldest, b.code
                     """,
-                arguments: [courier.token])
+                arguments: [
+                    "courier": courier.token, "packing": BoxState.packing, "sealed": BoxState.sealed, "carried": BoxState.pickedUp,
+                ])
             // Boxes not yet carried are the courier's only at the sites they serve (rule 7).
             return try rows.filter { row in
-                (row["state"] as String) == "picked_up" || courier.sites.isEmpty || courier.sites.contains(row["site_id"])
+                row.box.state == .pickedUp || courier.sites.isEmpty || courier.sites.contains(row.box.siteID)
             }.map { row in
-                CourierBox(box: try Self.boxView(db, code: row["code"]), siteName: row["site_name"], oldestSampleAt: row["oldest"])
+                CourierBox(box: try Self.boxView(db, code: row.box.code), siteName: row.siteName, oldestSampleAt: row.oldestSampleAt)
             }
         }
+    }
+
+    /// How many tickets wait at a site this round.
+    static func waitingCount(_ db: Database, round: Int64, site: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = ?"),
+            arguments: [round, site, TicketStatus.waiting])!
     }
 
     /// The queue board of a site: who is called to each station, and who is next.
     public func board(site: String, by actor: Actor) async throws -> BoardState {
         try await readSiteRound(site, by: actor) { db, round in
-            let stations = try Row.fetchAll(db, sql: "SELECT id, name FROM station WHERE site_id = ? ORDER BY rowid", arguments: [site])
-            let called = try Row.fetchAll(
-                db, sql: "SELECT station_id, number, lane FROM ticket WHERE round_id = ? AND site_id = ? AND status = 'called' ORDER BY id",
-                arguments: [round.id, site])
-            let next = try Row.fetchAll(
+            let stations = try StationRecord.fetchAll(db, sql: "SELECT * FROM station WHERE site_id = ? ORDER BY rowid", arguments: [site])
+            let called = try TicketRecord.fetchAll(
+                db, sql: "SELECT * FROM ticket WHERE round_id = ? AND site_id = ? AND status = ? ORDER BY id",
+                arguments: [round.id, site, TicketStatus.called])
+            let next = try TicketRecord.fetchAll(
                 db,
                 sql: """
-                    SELECT number, lane FROM ticket WHERE round_id = ? AND site_id = ? AND status = 'waiting'
-                    ORDER BY lane = 'priority' DESC, id LIMIT 12
+                    SELECT * FROM ticket WHERE round_id = ? AND site_id = ? AND status = ?
+                    ORDER BY lane = ? DESC, id LIMIT 12
                     """,
-                arguments: [round.id, site])
-            let waiting = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = 'waiting'", arguments: [round.id, site])!
-            func label(_ row: Row) -> String { Self.ticketLabel(number: row["number"], lane: Lane(rawValue: row["lane"])!) }
+                arguments: [round.id, site, TicketStatus.waiting, Lane.priority])
+            let waiting = try Self.waitingCount(db, round: round.id, site: site)
             return BoardState(
                 stations: stations.map { station in
-                    BoardState.Station(
-                        id: station["id"], name: station["name"],
-                        called: called.filter { ($0["station_id"] as String?) == station["id"] }.map(label))
+                    BoardState.Station(id: station.id, name: station.name, called: called.filter { $0.stationID == station.id }.map(\.label))
                 },
-                next: next.map(label), waiting: waiting)
+                next: next.map(\.label), waiting: waiting)
         }
     }
 }

@@ -57,45 +57,33 @@ public struct OutcomeReport: Sendable, Codable, Equatable {
 }
 
 extension Store {
-    static func personLine(_ row: Row) -> PersonLine {
-        PersonLine(
-            code: row["code"], name: row["name"], phone: PersonalData.maskPhone(row["phone"]), building: row["building"],
-            unit: row["unit"], room: row["room"], household: row["household"],
-            outcome: (row["status"] as String?).flatMap(Outcome.init(rawValue:)))
-    }
-
     /// Who was expected, checked in, sampled and resulted this round, per
     /// building, unit and household; and who is still missing.
     public func coverage(site: String, by actor: Actor) async throws -> CoverageReport {
         try await readSiteRound(site, by: actor) { db, round in
-            let rows = try Row.fetchAll(
+            let rows = try HouseholdCoverageRow.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT h.building, h.unit, h.room, h.key,
                       count(r.id) AS expected,
                       count(t.id) AS checked_in,
                       count(CASE WHEN EXISTS (SELECT 1 FROM sample s WHERE s.round_id = :round AND s.resident_id = r.id) THEN 1 END) AS sampled,
-                      count(CASE WHEN o.status IS NOT NULL AND o.status <> 'pending' THEN 1 END) AS resulted
+                      count(CASE WHEN o.status IS NOT NULL AND o.status <> :pending THEN 1 END) AS resulted
                     FROM household h JOIN resident r ON r.household_id = h.id
                     LEFT JOIN ticket t ON t.round_id = :round AND t.resident_id = r.id
                     LEFT JOIN outcome o ON o.round_id = :round AND o.resident_id = r.id
                     WHERE h.site_id = :site
                     GROUP BY h.id
                     """),
-                arguments: ["round": round.id, "site": site])
-            let tree = CoverageTree.rollUp(
-                rows.map {
-                    .init(
-                        building: $0["building"], unit: $0["unit"], room: $0["room"], household: $0["key"],
-                        counts: CoverageCounts(expected: $0["expected"], checkedIn: $0["checked_in"], sampled: $0["sampled"], resulted: $0["resulted"]))
-                })
-            let missing = try Row.fetchAll(
+                arguments: ["round": round.id, "site": site, "pending": Outcome.pending])
+            let tree = CoverageTree.rollUp(rows.map(\.household))
+            let missing = try PersonLineRow.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.residentColumns), NULL AS status FROM resident r JOIN household h ON h.id = r.household_id
+                    SELECT \(ResidentAtHome.columns), NULL AS status FROM resident r JOIN household h ON h.id = r.household_id
                     WHERE r.site_id = ? AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = ? AND s.resident_id = r.id)
                     """,
                 arguments: [site, round.id]
-            ).map(Self.personLine).sorted(by: Self.addressOrder)
+            ).map(\.line).sorted(by: Self.addressOrder)
             return CoverageReport(site: site, round: round.name, counts: tree.counts, buildings: tree.buildings, missing: missing)
         }
     }
@@ -112,17 +100,17 @@ extension Store {
     /// door-to-door teams.
     public func retests(site: String, by actor: Actor) async throws -> RetestReport {
         try await readSiteRound(site, by: actor) { db, round in
-            let people = try Row.fetchAll(
+            let people = try PersonLineRow.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.residentColumns), o.status FROM outcome o
+                    SELECT \(ResidentAtHome.columns), o.status FROM outcome o
                     JOIN resident r ON r.id = o.resident_id JOIN household h ON h.id = r.household_id
-                    WHERE o.round_id = ? AND r.site_id = ? AND o.status IN ('pool_positive', 'invalid')
+                    WHERE o.round_id = ? AND r.site_id = ? AND o.status IN (?, ?)
                       AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id
                                       AND s.id > coalesce(o.decided_by_sample, 0))
                     """,
-                arguments: [round.id, site]
-            ).map(Self.personLine).sorted(by: Self.addressOrder)
+                arguments: [round.id, site, Outcome.poolPositive, Outcome.invalid]
+            ).map(\.line).sorted(by: Self.addressOrder)
             var buildings: [RetestReport.Building] = []
             for person in people {
                 if buildings.last?.building != person.building {
@@ -143,28 +131,22 @@ extension Store {
     public func outcome(resident code: String, by actor: Actor) async throws -> OutcomeReport {
         try Self.requireCode(code, field: "resident_code")
         return try await read { db in
-            guard let row = try Self.residentRow(db, code: code), actor.canRead(site: row["site_id"]) else {
-                if case .staff = actor { throw StoreError.notFound(kind: "resident", code: code) }
-                if case .coordinator = actor { throw StoreError.notFound(kind: "resident", code: code) }
+            guard let row = try Self.residentRow(db, code: code), actor.canRead(site: row.resident.siteID) else {
+                if case .staff = actor { throw StoreError.notFound(kind: .resident, code: code) }
+                if case .coordinator = actor { throw StoreError.notFound(kind: .resident, code: code) }
                 throw StoreError.forbidden("This needs a staff token of the resident's site or a coordinator token.")
             }
             let round = try Self.currentRound(db)
-            let status = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT status FROM outcome WHERE round_id = ? AND resident_id = ?"), arguments: [round.id, row["id"]])
-            let samples = try Row.fetchAll(
+            let status = try Outcome.fetchOne(
+                db.cachedStatement(sql: "SELECT status FROM outcome WHERE round_id = ? AND resident_id = ?"), arguments: [round.id, row.resident.id])
+            let samples = try ResidentSampleRow.fetchAll(
                 db.cachedStatement(sql: """
-                    SELECT s.tube_code, s.sampled_at, s.retest, t.mode, t.result FROM sample s JOIN tube t ON t.code = s.tube_code
+                    SELECT s.*, t.mode, t.result FROM sample s JOIN tube t ON t.code = s.tube_code
                     WHERE s.round_id = ? AND s.resident_id = ? ORDER BY s.id
                     """),
-                arguments: [round.id, row["id"]]
-            ).map {
-                OutcomeReport.Sample(
-                    tube: $0["tube_code"], mode: TubeMode(rawValue: $0["mode"])!, sampledAt: $0["sampled_at"],
-                    retest: $0["retest"], result: ($0["result"] as String?).flatMap(TubeResult.init(rawValue:)))
-            }
-            return OutcomeReport(
-                resident: Self.residentView(row), round: round.name, outcome: status.flatMap(Outcome.init(rawValue:)),
-                samples: samples)
+                arguments: [round.id, row.resident.id]
+            ).map(\.report)
+            return OutcomeReport(resident: row.view, round: round.name, outcome: status, samples: samples)
         }
     }
 }

@@ -25,7 +25,7 @@ extension Store {
     /// Every subscriber, removed ones included, with how many messages wait for it.
     public func subscribers() async throws -> [SubscriberView] {
         try await read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "\(Self.subscriberSelect) ORDER BY s.id")).map(Self.subscriberView)
+            try SubscriberRow.fetchAll(db.cachedStatement(sql: "\(Self.subscriberSelect) ORDER BY s.id")).map(\.view)
         }
     }
 
@@ -53,7 +53,7 @@ extension Store {
         try await write { db, _ in
             let view = try Self.subscriberView(db, id: id)
             guard view.removedAt == nil else {
-                throw StoreError.conflict(code: "subscriber_removed", message: "Subscriber \(id) was removed; add it again instead.")
+                throw StoreError.conflict(.subscriberRemoved(id: id))
             }
             try db.cachedStatement(
                 sql: "UPDATE subscriber SET previous_secret = secret, previous_expires_at = ?, secret = ? WHERE id = ?").execute(
@@ -78,23 +78,15 @@ extension Store {
 
     static let subscriberSelect = """
         SELECT s.*,
-          (SELECT count(*) FROM outbox o WHERE o.subscriber_id = s.id AND o.state = 'pending') AS pending,
-          (SELECT count(*) FROM outbox o WHERE o.subscriber_id = s.id AND o.state = 'dead') AS dead
+          (SELECT count(*) FROM outbox o WHERE o.subscriber_id = s.id AND o.state = \(OutboxState.pending.sqlLiteral)) AS pending,
+          (SELECT count(*) FROM outbox o WHERE o.subscriber_id = s.id AND o.state = \(OutboxState.dead.sqlLiteral)) AS dead
         FROM subscriber s
         """
 
     static func subscriberView(_ db: Database, id: Int64) throws -> SubscriberView {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "\(subscriberSelect) WHERE s.id = ?"), arguments: [id]) else {
-            throw StoreError.notFound(kind: "subscriber", code: String(id))
+        guard let row = try SubscriberRow.fetchOne(db.cachedStatement(sql: "\(subscriberSelect) WHERE s.id = ?"), arguments: [id]) else {
+            throw StoreError.notFound(kind: .subscriber, code: String(id))
         }
-        return subscriberView(row)
-    }
-
-    static func subscriberView(_ row: Row) -> SubscriberView {
-        let events = (row["events"] as String).split(separator: ",").compactMap { CallbackEvent(rawValue: String($0)) }
-        return SubscriberView(
-            id: row["id"], url: row["url"], events: events, label: row["label"], createdAt: row["created_at"],
-            removedAt: row["removed_at"], previousSecretValidUntil: row["previous_expires_at"], pausedUntil: row["paused_until"],
-            pending: row["pending"], dead: row["dead"])
+        return row.view
     }
 }

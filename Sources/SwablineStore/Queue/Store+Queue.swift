@@ -1,0 +1,92 @@
+import GRDB
+import SwablineCore
+
+extension Store {
+    /// Signs a resident in at the gate (签到) and gives them a ticket.
+    ///
+    /// A resident already checked in this round gets their own ticket back
+    /// (rule 3). An unknown code is refused unless walk-in fields come with
+    /// it; then the resident is registered, joining their household by
+    /// address. `priority` puts the resident in the priority lane by staff
+    /// choice even when the roster does not.
+    public func checkIn(
+        site: String, code: String, walkIn: WalkIn?, priority: Bool, by actor: Actor
+    ) async throws -> CheckInResult {
+        try Self.requireStaff(actor, site: site)
+        try Self.requireCode(code, field: "resident_code")
+        return try await write { db, now in
+            _ = try self.site(db, site)
+            let round = try Self.currentRound(db)
+            var registered = false
+            var found = try Self.residentRow(db, code: code)
+            if found == nil, let walkIn {
+                found = try Self.registerWalkIn(db, site: site, code: code, walkIn: walkIn, priority: priority, now: now)
+                registered = true
+            }
+            // Unknown, or another site's resident: not this staff member's to see (rule 7).
+            guard let found, found.resident.siteID == site else { throw StoreError.notFound(kind: .resident, code: code) }
+            let resident = found.resident
+            if let ticket = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM ticket WHERE round_id = ? AND resident_id = ?"), arguments: [round.id, resident.id])
+            {
+                try Self.requeueForResample(db, round: round.id, resident: resident.id, ticket: ticket, by: actor, now: now)
+                return CheckInResult(ticket: try Self.ticketView(db, id: ticket), resident: found.view, repeated: true, registered: false)
+            }
+            try Self.refuseSampledAlready(db, round: round.id, resident: resident)
+            if registered { try Self.audit(db, .registered, by: actor, resident: resident.id, detail: "walk-in", now: now) }
+            let ticket = try Self.ticketView(db, id: Self.issueTicket(
+                db, round: round.id, site: site, resident: resident.id, priority: priority || resident.priority, by: actor, now: now))
+            return CheckInResult(ticket: ticket, resident: found.view, repeated: false, registered: registered)
+        }
+    }
+
+    /// Back at the gate after an invalid sample whose result is in: the
+    /// resident's ticket waits again, for the resample.
+    static func requeueForResample(_ db: Database, round: Int64, resident: Int64, ticket: Int64, by actor: Actor, now: String) throws {
+        let resample = try Bool.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT 1 FROM outcome o WHERE o.round_id = ? AND o.resident_id = ? AND o.status = ?
+                  AND o.decided_by_sample = (SELECT max(id) FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id)
+                """),
+            arguments: [round, resident, Outcome.invalid]) ?? false
+        guard resample else { return }
+        try db.cachedStatement(sql: "UPDATE ticket SET status = ?, station_id = NULL WHERE id = ? AND status = ?").execute(
+            arguments: [TicketStatus.waiting, ticket, TicketStatus.sampled])
+        if db.changesCount > 0 {
+            try audit(db, .requeued, by: actor, resident: resident, detail: "to resample an invalid result", now: now)
+        }
+    }
+
+    /// Rule 3: someone already swabbed this round (outside a retest) gets no new ticket.
+    static func refuseSampledAlready(_ db: Database, round: Int64, resident: ResidentRecord) throws {
+        if let tube = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT tube_code FROM sample WHERE round_id = ? AND resident_id = ? AND retest = 0"),
+            arguments: [round, resident.id])
+        {
+            throw StoreError.rule(.alreadySampled(resident: resident.code, tube: tube))
+        }
+    }
+
+    /// Gives a resident the next ticket of the site's queue this round and
+    /// audits the check-in: the gate's path, and the station's "check in
+    /// and sample" for someone who skipped the gate. Returns the ticket's id.
+    static func issueTicket(
+        _ db: Database, round: Int64, site: String, resident: Int64, priority: Bool, by actor: Actor, now: String, where place: String? = nil
+    ) throws -> Int64 {
+        let lane: Lane = priority ? .priority : .normal
+        let number = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT coalesce(max(number), 0) + 1 FROM ticket WHERE round_id = ? AND site_id = ?"),
+            arguments: [round, site])!
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO ticket (round_id, site_id, resident_id, number, lane, status, checked_in_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).execute(
+            arguments: [round, site, resident, number, lane, TicketStatus.waiting, now])
+        let id = db.lastInsertedRowID
+        try Self.audit(
+            db, .checkedIn, by: actor, resident: resident, detail: "ticket \(ticketLabel(number: number, lane: lane))" + (place.map { ", \($0)" } ?? ""),
+            now: now)
+        return id
+    }
+}

@@ -1,0 +1,65 @@
+import GRDB
+import SwablineCore
+
+/// Reading rows into the answer types, in one place.
+extension Store {
+    static func residentRow(_ db: Database, code: String) throws -> ResidentAtHome? {
+        try ResidentAtHome.fetchOne(
+            db.cachedStatement(sql: "SELECT \(ResidentAtHome.columns) FROM resident r JOIN household h ON h.id = r.household_id WHERE r.code = ?"),
+            arguments: [code])
+    }
+
+    static func ticketLabel(number: Int, lane: Lane) -> String {
+        let digits = String(number)
+        return (lane == .priority ? "P" : "A") + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+    }
+
+    static func ticketView(_ db: Database, id: Int64) throws -> TicketView {
+        let row = try TicketInRound.fetchOne(
+            db.cachedStatement(sql: "SELECT t.*, rd.name AS round_name FROM ticket t JOIN round rd ON rd.id = t.round_id WHERE t.id = ?"),
+            arguments: [id])!
+        let ticket = row.ticket
+        var position: Int?
+        if ticket.status == .waiting {
+            // People ahead in calling order: the priority lane first, then by check-in.
+            position = try Int.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = ?
+                      AND (lane = ? AND ? = ? OR lane = ? AND id < ?)
+                    """),
+                arguments: [ticket.roundID, ticket.siteID, TicketStatus.waiting, Lane.priority, ticket.lane, Lane.normal, ticket.lane, id])
+        }
+        return TicketView(
+            number: ticket.number, label: ticket.label, lane: ticket.lane, status: ticket.status,
+            position: position, station: ticket.stationID, checkedInAt: ticket.checkedInAt, round: row.roundName)
+    }
+
+    static func tubeRow(_ db: Database, code: String) throws -> CountedTube? {
+        try CountedTube.fetchOne(db.cachedStatement(sql: CountedTube.byCode), arguments: [code])
+    }
+
+    static func tubeView(_ db: Database, code: String) throws -> TubeView {
+        try tubeRow(db, code: code)!.view
+    }
+
+    static func boxView(_ db: Database, code: String, warnings: [String] = []) throws -> BoxView {
+        let box = try BoxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])!
+        let tubes = try String.fetchAll(db.cachedStatement(sql: "SELECT code FROM tube WHERE box_code = ? ORDER BY code"), arguments: [code])
+        return BoxView(
+            code: box.code, site: box.siteID, lab: box.labID, state: box.state,
+            tubeCount: tubes.count, tubes: tubes, temperatureC: box.temperatureC, warnings: warnings)
+    }
+
+    /// Appends one hand-off to the chain of custody (rule 6).
+    static func recordCustody(
+        _ db: Database, subject: CustodySubject, code: String, event: CustodyEvent, actor: Actor, to: String? = nil,
+        now: String, tubeCount: Int? = nil, temperature: Double? = nil
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO custody_event (subject, code, event, actor, to_actor, at, tube_count, temperature_c)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(
+            arguments: [subject, code, event, actor.label, to, now, tubeCount, temperature])
+    }
+}
