@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import GRDB
 import SwablineCore
+import SwablineSimulation
 import SwablineStore
 
 // Every figure has a ceiling measured in the same run on the same machine:

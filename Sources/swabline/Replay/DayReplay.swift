@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import SwablineCore
+import SwablineSimulation
 import SwablineStore
 
 /// Plays a `DayScript` through the HTTP API, step by step in the day's

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// One testing day at one site, simulated: who comes when, the desks, the
 /// couriers, the lab and the retest pass. Seeded and pure: the same site,
 /// parameters and seed give the same report on every run; time is seconds

@@ -1,5 +1,7 @@
+import SwablineCore
 import Testing
-@testable import SwablineCore
+
+@testable import SwablineSimulation
 
 @Suite("Advice for a day: pool size, stations, couriers")
 struct DayAdviceTests {

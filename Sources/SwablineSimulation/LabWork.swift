@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// The lab's side: each received tube gets a result after `labTurnaround`
 /// (positive when anyone in it is infected; unreadable for
 /// `invalidShare` of tubes), the results are matched back to people by

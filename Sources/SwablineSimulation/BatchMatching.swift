@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// Tube results matched back to people at city scale, in memory: the same
 /// rules as the store applies one delivery at a time (`ResultMatching`,
 /// `Outcome.from`), over flat arrays.

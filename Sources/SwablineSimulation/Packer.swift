@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// Tubes for a whole queue at once, as the stations would fill them one
 /// call after another (the same `UnitQueue.fill`), for planning a day and
 /// for checking the caller at city scale.

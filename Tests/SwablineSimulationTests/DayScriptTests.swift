@@ -1,5 +1,7 @@
+import SwablineCore
 import Testing
-@testable import SwablineCore
+
+@testable import SwablineSimulation
 
 @Suite("The day as a script, and its ground truth")
 struct DayScriptTests {

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// Everything about a simulated day that the site folder does not say: how
 /// people behave, how fast desks, couriers and labs are, how much infection
 /// there is. Times are seconds. The defaults describe an ordinary

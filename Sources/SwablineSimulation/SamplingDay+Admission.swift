@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// Each scan asks the core's `SampleAdmission` with what the store would
 /// gather in its transaction, and the desk acts on the answer as staff
 /// would on the message.

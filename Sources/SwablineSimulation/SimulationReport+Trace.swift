@@ -1,3 +1,5 @@
+import SwablineCore
+
 extension SimulationReport {
     /// Sums a simulated day up.
     init(_ trace: DayTrace) {

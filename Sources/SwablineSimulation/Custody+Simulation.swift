@@ -1,3 +1,5 @@
+import SwablineCore
+
 extension TubeState {
     /// Moves a simulated tube one custody step. The simulation only takes
     /// steps in order, so a refusal here is a bug in the simulation.

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// What a district's sites add up to, and the load they put on each lab.
 ///
 /// Each site's simulation assumes its lab keeps up (`labTurnaround`). Here

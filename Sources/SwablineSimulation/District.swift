@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// Many sites on one day: made-up compounds for planning a whole district,
 /// and what their days add up to at the labs.
 public enum District {

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// The sampling part of one day at one site, played event by event with
 /// the server's own rules: residents check in and wait in one queue, each
 /// station calls its next group with `QueueCaller.nextGroup` (priority

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// Which tube mode to use at a site: the Dorfman figure for each mode the
 /// zone allows, the one needing the fewest tests, and the unconstrained
 /// optimum for comparison ("20-in-1 would be best, but the zone allows 10").

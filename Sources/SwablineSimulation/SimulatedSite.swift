@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// A site as the simulation sees it: its definition and its residents
 /// reduced to what moves the day (household, building, lane, single-tube),
 /// with no personal data. Built from a loaded roster, or synthesised.

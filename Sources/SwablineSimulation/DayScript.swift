@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// A simulated day as the steps people take at the API, in the order they
 /// happen, with what the day came to: the script `swabline simulate
 /// --against` plays through a real server, and the ground truth the

@@ -1,5 +1,7 @@
+import SwablineCore
 import Testing
-@testable import SwablineCore
+
+@testable import SwablineSimulation
 
 /// Small made-up sites, so a debug build plays a day in a fraction of a second.
 enum SimulationFixture {

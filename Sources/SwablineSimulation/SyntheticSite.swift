@@ -1,3 +1,5 @@
+import SwablineCore
+
 extension SimulatedSite {
     /// A made-up compound, the same for the same seed: households of 1–6 in
     /// the shares of `scripts/generate_rosters.py` (25, 30, 21, 13, 7, 4 %),

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// What one simulated day at one site came to: the figures a coordinator
 /// plans with. Times are seconds since the day's start; durations are
 /// seconds. A value type, equal for equal inputs and seed.

@@ -1,13 +1,10 @@
 import Foundation
-import SwablineCore
-import SwablineServer
+import SwablineCharts
 import Testing
 
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-
-@testable import swabline
 
 /// An attribute's value by its plain name (FoundationXML on Linux does not
 /// find un-prefixed attributes by name in a document with a default namespace).
@@ -15,10 +12,10 @@ private func attribute(_ element: XMLElement, _ name: String) -> String? {
     element.attributes?.first { $0.name == name || $0.localName == name }?.stringValue
 }
 
-/// The SVG charts `swabline simulate` draws: well-formed, inside their
-/// viewBox, labelled.
-@Suite("Simulation charts")
-struct SimulationChartTests {
+/// The chart kit's SVG, as `swabline simulate` and the dashboard draw it:
+/// well-formed, inside its viewBox, labelled.
+@Suite("SVG charts")
+struct ChartTests {
     static let chart = LineChart(
         title: "Queue & <waits>",
         x: .clock("time of day", from: 25_200, to: 68_400),
@@ -89,24 +86,5 @@ struct SimulationChartTests {
         #expect(ChartAxis.linear("x", upTo: 0).range == 0...1)
         #expect(ChartAxis.clock("t", from: 25_200, to: 70_000).ticks.first?.label == "07:00")
         #expect(ChartAxis.clock("t", from: 25_200, to: 95_000).ticks.last?.label == "03:00+1")
-    }
-
-    @Test("series.csv has a header and one row per step, every row as wide as the header")
-    func seriesCSV() throws {
-        let site = SimulatedSite.synthetic(id: "c1", households: 300, seed: 7)
-        let report = try DaySimulation.run(site, seed: 7)
-        let lines = SimulationCSV.series(report, site: site).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        #expect(lines.count == report.series.count + 1)
-        let header = lines.first!.split(separator: ",", omittingEmptySubsequences: false)
-        #expect(header.count == 3 + 3 * report.stations)
-        #expect(header.prefix(4) == ["time", "clock", "waiting", "s1_sampled"])
-        for line in lines { #expect(line.split(separator: ",", omittingEmptySubsequences: false).count == header.count) }
-        let sampled = lines.dropFirst().map { row -> Int in
-            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
-            return (0..<report.stations).reduce(0) { $0 + Int(fields[3 + 3 * $1])! }
-        }
-        #expect(sampled.reduce(0, +) == report.sampled)
-        let pickups = SimulationCSV.pickups(report).split(separator: "\n")
-        #expect(pickups.count == report.pickups.count + 1)
     }
 }

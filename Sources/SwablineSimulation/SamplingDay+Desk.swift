@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// A desk's steps: call, swab, seal. Each step is one event; the time it
 /// takes is when the desk's next step comes.
 extension SamplingDay {

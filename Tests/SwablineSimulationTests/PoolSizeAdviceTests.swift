@@ -1,6 +1,8 @@
 import Foundation
+import SwablineCore
 import Testing
-@testable import SwablineCore
+
+@testable import SwablineSimulation
 
 @Suite("Pool-size advice: Dorfman's two-stage figures")
 struct PoolSizeAdviceTests {

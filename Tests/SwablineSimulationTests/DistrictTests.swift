@@ -1,5 +1,7 @@
+import SwablineCore
 import Testing
-@testable import SwablineCore
+
+@testable import SwablineSimulation
 
 @Suite("A whole district on one day")
 struct DistrictTests {

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// Sealed tubes on their way to the lab: boxed in the order they are
 /// sealed, a box sealed when full (`boxCapacity`) or when the courier
 /// comes; a courier every `courierInterval` from opening time takes every

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// What a site's round comes to, as the coordinator's reports show it:
 /// coverage counts, who is missing, each resident's outcome, and who must
 /// be sampled again. Built from a simulated day's ground truth
