@@ -2,7 +2,7 @@ import SwablineCore
 
 /// Tube results matched back to people at city scale, in memory: the same
 /// rules as the store applies one delivery at a time (`ResultMatching`,
-/// `Outcome.from`), over flat arrays.
+/// `Outcome.after`), over flat arrays.
 public enum BatchMatching {
     /// Tubes and their members, flat: the members of tube `t` are
     /// `members[memberStart[t]..<memberStart[t + 1]]`.
@@ -41,7 +41,8 @@ public enum BatchMatching {
     }
 
     /// Applies posted results in order, each at most once (rule 4), setting
-    /// every member's outcome. Each resident is in one of these tubes (a
+    /// every member's outcome from the one they had (`Outcome.after`, as the
+    /// store does). Each resident is in one of these tubes (a
     /// round's first samples); retests go through `ResultMatching.outcomes`,
     /// which also weighs which sample came later.
     public static func apply(_ posted: [Posted], to tubes: inout Tubes, outcomes: inout [Outcome]) -> Report {
@@ -57,12 +58,13 @@ public enum BatchMatching {
             case .applied:
                 tubes.recorded[t] = item.result
                 tubes.state[t] = .resulted
-                let outcome = Outcome.from(item.result, in: tubes.mode[t])
                 let range = Int(tubes.memberStart[t])..<Int(tubes.memberStart[t + 1])
                 for m in range {
-                    outcomes[Int(tubes.members[m])] = outcome
+                    let member = Int(tubes.members[m])
+                    let outcome = Outcome.after(item.result, in: tubes.mode[t], was: outcomes[member])
+                    outcomes[member] = outcome
+                    if outcome.needsRetest { report.retests.append(tubes.members[m]) }
                 }
-                if outcome.needsRetest { report.retests.append(contentsOf: tubes.members[range]) }
             case .anomaly:
                 report.anomalies.append(Int32(index))
             case .duplicate, .unknownTube, .notReceived:
