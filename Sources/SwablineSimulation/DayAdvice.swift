@@ -67,88 +67,13 @@ public struct DayAdvice: Sendable, Hashable, Codable {
     public static func advise(
         _ site: SimulatedSite, parameters: SimulationParameters = .init(), seed: UInt64, target: Target
     ) -> DayAdvice {
-        let zone = site.definition.zone
-        let pool = PoolSizeAdvice(prevalence: parameters.prevalence, zone: zone)
-        var lines: [Line] = []
-        func run(_ change: (inout SimulationParameters) -> Void) -> SimulationReport {
-            var p = parameters
-            p.poolMode = pool.recommended
-            change(&p)
-            // Only modes the zone allows are ever asked for.
-            do { return try DaySimulation.run(site, parameters: p, seed: seed) } catch { preconditionFailure("\(error)") }
-        }
-        let percent = parameters.prevalence * 100
-        for option in pool.options {
-            let mode = option.mode.rawValue, chosen = option.mode == pool.recommended
-            lines.append(
-                Line(
-                    subject: .poolSize, basis: .dorfman, option: mode, figure: option.testsPerPerson, chosen: chosen,
-                    text: "\(mode): \(fixedPoint(option.testsPerPerson, 3)) tests per person expected"
-                        + " at \(fixedPoint(percent, 2)) % prevalence (Dorfman, infections independent)"))
-            let day = run { $0.poolMode = option.mode }
-            lines.append(
-                Line(
-                    subject: .poolSize, basis: .simulation, option: mode, figure: day.testsPerPerson, chosen: chosen,
-                    text: "\(mode): \(fixedPoint(day.testsPerPerson, 3)) tests per person in the simulated day (households share tubes,"
-                        + " \(fixedPoint(day.tubes.fillRatio * 100, 0)) % of pooled places filled, \(day.results.retests) retests)"))
-        }
-        let best = pool.optimum
-        lines.append(
-            Line(
-                subject: .poolSize, basis: .dorfman, option: "\(best.poolSize)", figure: best.testsPerPerson, chosen: false,
-                text: "Over pools of 1–100 the best is \(best.poolSize)-in-1 at \(fixedPoint(best.testsPerPerson, 3)) tests per person;"
-                    + " a \(zone.rawValue) zone allows \(zone.allowedModes.map(\.rawValue).joined(separator: ", "))"))
-
-        // Stations: a lower bound, then simulated days upward from it.
-        let people = Double(site.residents.count) * (1 - parameters.missingShare + parameters.walkInShare)
-        let work = people * parameters.serviceTime.mean + people / Double(pool.recommended.capacity) * parameters.tubeChange.mean
-        let bound = max(1, Int((work / max(1, target.finishBy - site.opens)).rounded(.up)))
-        lines.append(
-            Line(
-                subject: .stations, basis: .bound, option: "\(bound)", figure: Double(bound), chosen: false,
-                text: "At least \(bound) station\(bound == 1 ? "" : "s"): \(DayTime.duration(work)) of swabbing and tube changes"
-                    + " between opening and \(DayTime.clock(target.finishBy))"))
-        var stations: Int?
-        var count = bound
-        while count <= target.maxStations {
-            let day = run { $0.stations = count }
-            let finished = day.allSampledAt ?? site.opens
-            let waitP95 = day.wait?.p95 ?? 0
-            let meets = finished <= target.finishBy && waitP95 <= target.maxWaitP95
-            lines.append(
-                Line(
-                    subject: .stations, basis: .simulation, option: "\(count)", figure: finished, chosen: meets,
-                    text: "\(count) station\(count == 1 ? "" : "s"): everyone sampled by \(DayTime.clock(finished)),"
-                        + " 95 % waited under \(DayTime.duration(waitP95)), at most \(day.peakWaiting) waiting at once"))
-            if meets {
-                stations = count
-                break
-            }
-            count += 1
-        }
-
-        // Couriers: the longest interval that keeps every sample under the limit.
-        var interval: Double?
-        var courierLines: [Line] = []
-        for candidate in target.courierIntervals.sorted() {
-            let day = run {
-                $0.stations = stations ?? parameters.stations
-                $0.courierInterval = candidate
-            }
-            let oldest = day.sampleAge.spread?.max ?? 0
-            let fits = day.sampleAge.overLimit == 0
-            if fits { interval = candidate }
-            courierLines.append(
-                Line(
-                    subject: .courier, basis: .simulation, option: "\(Int(candidate))", figure: oldest, chosen: false,
-                    text: "A courier every \(DayTime.duration(candidate)): oldest sample \(DayTime.duration(oldest)) at receipt,"
-                        + " \(day.sampleAge.overLimit) over \(DayTime.duration(parameters.sampleAgeLimit)),"
-                        + " \(day.pickups.count) runs,"
-                        + " \(day.tubes.partlyFilledBecause[SealReason.courier.rawValue] ?? 0) tubes sealed early for them"))
-        }
-        for i in courierLines.indices where Double(courierLines[i].option) == interval { courierLines[i].chosen = true }
-        lines += courierLines
-        return DayAdvice(poolSize: pool, stations: stations, stationsLowerBound: bound, courierInterval: interval, lines: lines)
+        let weighing = Weighing(site: site, parameters: parameters, seed: seed)
+        let poolSize = weighing.poolSizeLines()
+        let stations = weighing.stations(for: target)
+        let courier = weighing.courierInterval(for: target, stations: stations.chosen)
+        return DayAdvice(
+            poolSize: weighing.pool, stations: stations.chosen, stationsLowerBound: stations.bound,
+            courierInterval: courier.chosen, lines: poolSize + stations.lines + courier.lines)
     }
 }
 
