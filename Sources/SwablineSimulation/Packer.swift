@@ -30,8 +30,26 @@ public enum Packer {
         order.reserveCapacity(n)
         for i in 0..<n where priority[i] { order.append(Int32(i)) }
         for i in 0..<n where !priority[i] { order.append(Int32(i)) }
+        let queue = unitQueue(order: order, household: household, householdCount: householdCount, singleTube: singleTube)
+        var units = queue.units
+        var packing = Packing(tubeOf: [Int32](repeating: -1, count: n), tubeMode: [], tubeSize: [], maxOvertaken: 0)
+        packing.tubeMode.reserveCapacity(n / max(1, mode.capacity) + queue.singles.count + 1)
+        packing.tubeSize.reserveCapacity(packing.tubeMode.capacity)
+        fillPooled(&units, into: &packing, mode: mode, policy: policy)
+        for i in queue.singles {
+            packing.tubeOf[Int(i)] = Int32(packing.tubeSize.count)
+            packing.tubeMode.append(.single)
+            packing.tubeSize.append(1)
+        }
+        packing.maxOvertaken = Int(units.overtaken.max() ?? 0)
+        return packing
+    }
 
-        // Units: each household's pooled members, placed where its first member stands.
+    /// Units: each household's pooled members, placed where its first member
+    /// stands in the calling `order`; and the single-tube people, in order.
+    static func unitQueue(
+        order: [Int32], household: [Int32], householdCount: Int, singleTube: [Bool]
+    ) -> (units: UnitQueue, singles: [Int32]) {
         var unitOf = [Int32](repeating: -1, count: householdCount)
         var unitSize: [Int32] = []
         var singles: [Int32] = []
@@ -53,33 +71,24 @@ public enum Packer {
             members[Int(cursor[u])] = Int64(i)
             cursor[u] += 1
         }
+        return (UnitQueue(members: members, start: start, overtaken: [Int32](repeating: 0, count: unitSize.count)), singles)
+    }
 
-        var units = UnitQueue(members: members, start: start, overtaken: [Int32](repeating: 0, count: unitSize.count))
-        var tubeOf = [Int32](repeating: -1, count: n)
-        var tubeMode: [TubeMode] = []
-        var tubeSize: [Int32] = []
-        tubeMode.reserveCapacity(n / max(1, mode.capacity) + singles.count + 1)
-        tubeSize.reserveCapacity(tubeMode.capacity)
+    /// Fills tubes of `mode` one after another until every unit is placed.
+    static func fillPooled(_ units: inout UnitQueue, into packing: inout Packing, mode: TubeMode, policy: CallPolicy) {
         while !units.isEmpty {
-            let tube = Int32(tubeSize.count)
+            let tube = Int32(packing.tubeSize.count)
             let count: Int
             do {
                 count = try units.fill(room: mode.capacity, capacity: mode.capacity, maxOvertake: policy.maxOvertake) {
-                    tubeOf[Int($0)] = tube
+                    packing.tubeOf[Int($0)] = tube
                 }
             } catch {
                 // A fresh tube always takes the head household, whole or in its first part.
                 preconditionFailure("a fresh tube refused the head of the queue: \(error)")
             }
-            tubeMode.append(mode)
-            tubeSize.append(Int32(count))
+            packing.tubeMode.append(mode)
+            packing.tubeSize.append(Int32(count))
         }
-        for i in singles {
-            tubeOf[Int(i)] = Int32(tubeSize.count)
-            tubeMode.append(.single)
-            tubeSize.append(1)
-        }
-        return Packing(
-            tubeOf: tubeOf, tubeMode: tubeMode, tubeSize: tubeSize, maxOvertaken: Int(units.overtaken.max() ?? 0))
     }
 }
