@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "swabline", targets: ["swabline"]),
         // Libraries for the benchmark package in Benchmarks/ and the fuzz harnesses in Fuzz/.
         .library(name: "SwablineCore", targets: ["SwablineCore"]),
+        .library(name: "SwablineSimulation", targets: ["SwablineSimulation"]),
         .library(name: "SwablineStore", targets: ["SwablineStore"]),
         .library(name: "SwablineServer", targets: ["SwablineServer"]),
     ],
@@ -31,6 +32,11 @@ let package = Package(
     targets: [
         // The domain: value types, rules, queue calling, result matching. No I/O, no clock.
         .target(name: "SwablineCore"),
+        // Planning on top of the core's rules: the simulated day and district, their advice,
+        // the packer and batch matching at city scale, the seeded generator. No I/O, no clock.
+        .target(name: "SwablineSimulation", dependencies: ["SwablineCore"]),
+        // Pure SVG charts, values in and strings out: the dashboard's and the simulation report's.
+        .target(name: "SwablineCharts"),
         // Persistence: the schema, the one writer, queries, and reading `sites/`.
         .target(
             name: "SwablineStore",
@@ -48,6 +54,7 @@ let package = Package(
             name: "SwablineServer",
             dependencies: [
                 "SwablineStore",
+                "SwablineCharts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -67,6 +74,8 @@ let package = Package(
             name: "swabline",
             dependencies: [
                 "SwablineServer",
+                "SwablineSimulation",
+                "SwablineCharts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -74,11 +83,25 @@ let package = Package(
         ),
         .testTarget(
             name: "SwablineCoreTests",
-            dependencies: ["SwablineCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            // The simulation's seeded generator draws the random queues, and its packer is checked against the caller.
+            dependencies: [
+                "SwablineCore", "SwablineSimulation", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "SwablineSimulationTests",
+            dependencies: ["SwablineSimulation"]
+        ),
+        .testTarget(
+            name: "SwablineChartsTests",
+            dependencies: ["SwablineCharts"]
         ),
         .testTarget(
             name: "SwablineStoreTests",
-            dependencies: ["SwablineStore", .product(name: "PropertyBased", package: "swift-property-based")]
+            // The simulation plays the shipped sites' day as `SiteDirectory` loads them.
+            dependencies: [
+                "SwablineStore", "SwablineSimulation", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "SwablineServerTests",
@@ -93,6 +116,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "SwablineServer",
+                "SwablineSimulation",
                 "swabline",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -18,6 +18,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SwablineCore", package: "swabline"),
+                .product(name: "SwablineSimulation", package: "swabline"),
                 .product(name: "SwablineStore", package: "swabline"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

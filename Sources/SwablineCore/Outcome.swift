@@ -19,25 +19,20 @@ public enum Outcome: String, Sendable, Hashable, CaseIterable, Codable {
     /// again until cleared; an invalid sample may go into any tube.
     public var retestNeedsSingleTube: Bool { self == .poolPositive }
 
-    /// The outcome a tube result gives a person whose outcome was `current`.
+    /// The outcome a tube result gives a person whose outcome was `current`
+    /// (nil or `pending` for a first sample).
+    ///
+    /// A positive pool cannot say who is positive, so every member becomes
+    /// `poolPositive`; only a single tube can make a person `positive`.
     ///
     /// An unreadable retest clears nobody: a pool-positive person whose
     /// single-tube retest comes back invalid (or whose retest tube is lost)
     /// stays pool-positive, so the next retest is a single tube again. Read
     /// alone, `invalid` would let them be pooled with their neighbours.
     public static func after(_ result: TubeResult, in mode: TubeMode, was current: Outcome?) -> Outcome {
-        let outcome = from(result, in: mode)
-        return outcome == .invalid && current == .poolPositive ? .poolPositive : outcome
-    }
-
-    /// The outcome a tube result gives each person in that tube.
-    ///
-    /// A positive pool cannot say who is positive, so every member becomes
-    /// `poolPositive`; only a single tube can make a person `positive`.
-    public static func from(_ result: TubeResult, in mode: TubeMode) -> Outcome {
         switch result {
         case .negative: .negative
-        case .invalid: .invalid
+        case .invalid: current == .poolPositive ? .poolPositive : .invalid
         case .positive: mode.isPooled ? .poolPositive : .positive
         }
     }

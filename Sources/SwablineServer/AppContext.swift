@@ -81,7 +81,7 @@ public struct APIDecoder: RequestDecoder {
 /// JSON out: snake_case keys, RFC 3339 strings already in the values.
 public struct APIEncoder: ResponseEncoder {
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let data = try Store.wireEncoder().encode(value)
+        let data = try WireFormat.encoder().encode(value)
         return Response(
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

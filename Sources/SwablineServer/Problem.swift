@@ -37,7 +37,7 @@ public struct Problem: HTTPResponseError, Sendable {
         let body = Body(
             type: "urn:swabline:problem:\(code)", title: status.reasonPhrase, status: status.code, detail: detail,
             code: code, errors: errors)
-        let data = try Store.wireEncoder().encode(body)
+        let data = try WireFormat.encoder().encode(body)
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwablineCore
+import SwablineSimulation
 
 extension Simulate {
     /// `--district N`: N made-up communities on one day, simulated in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwablineCore
+import SwablineSimulation
 import SwablineStore
 
 /// `swabline simulate`: one site's day (or a whole district's), seeded, with

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwablineCore
+import SwablineSimulation
 import SwablineStore
 import Testing
 @testable import swabline

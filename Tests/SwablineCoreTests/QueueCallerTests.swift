@@ -1,3 +1,4 @@
+import SwablineSimulation
 import Testing
 @testable import SwablineCore
 

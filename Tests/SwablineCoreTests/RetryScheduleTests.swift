@@ -1,4 +1,5 @@
 import SwablineCore
+import SwablineSimulation
 import Testing
 
 @Suite("Retry schedule of outcome callbacks")

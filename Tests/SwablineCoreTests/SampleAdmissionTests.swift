@@ -76,10 +76,10 @@ struct SampleAdmissionTests {
 @Suite("Results to outcomes (rule 4) and the chain of custody (rule 6)")
 struct ResultAndCustodyTests {
     @Test("a pooled positive makes every member pool-positive; only a single tube says positive") func outcomes() {
-        #expect(Outcome.from(.positive, in: .pooled10) == .poolPositive)
-        #expect(Outcome.from(.positive, in: .single) == .positive)
-        #expect(Outcome.from(.negative, in: .pooled20) == .negative)
-        #expect(Outcome.from(.invalid, in: .pooled5) == .invalid)
+        #expect(Outcome.after(.positive, in: .pooled10, was: nil) == .poolPositive)
+        #expect(Outcome.after(.positive, in: .single, was: nil) == .positive)
+        #expect(Outcome.after(.negative, in: .pooled20, was: nil) == .negative)
+        #expect(Outcome.after(.invalid, in: .pooled5, was: nil) == .invalid)
         #expect(Outcome.poolPositive.needsRetest && Outcome.invalid.needsRetest && !Outcome.negative.needsRetest)
     }
 

@@ -1,4 +1,5 @@
 import SwablineCore
+import SwablineSimulation
 import Testing
 @testable import SwablineStore
 

@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import GRDB
 import SwablineCore
+import SwablineSimulation
 import SwablineStore
 
 // Every figure has a ceiling measured in the same run on the same machine:
@@ -52,7 +53,7 @@ let benchmarks: @Sendable () -> Void = {
         var outcomes = [Outcome](repeating: .pending, count: city.tubes.members.count)
         benchmark.startMeasurement()
         for t in 0..<city.posted.count {
-            let outcome = Outcome.from(city.posted[t].result, in: .pooled10)
+            let outcome = Outcome.after(city.posted[t].result, in: .pooled10, was: nil)
             for m in Int(city.tubes.memberStart[t])..<Int(city.tubes.memberStart[t + 1]) {
                 outcomes[Int(city.tubes.members[m])] = outcome
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SwablineCore
 import SwablineStore
 
 /// The API's own description, liveness and readiness.
@@ -26,7 +27,7 @@ struct MetaController {
         routes.get("readyz") { request, context in
             do {
                 let round = try await store.currentRound()
-                let body = try Store.wireEncoder().encode(["status": "ready", "round": round.name])
+                let body = try WireFormat.encoder().encode(["status": "ready", "round": round.name])
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
             } catch {
                 return try Problem(.serviceUnavailable, code: "not_ready", detail: "The database does not answer or no round is open.")

@@ -47,7 +47,7 @@ struct BoardPage {
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             for poll in 0..<Self.maxPolls {
                 if Task.isCancelled { break }
-                let data = try Store.wireEncoder().encode(try await store.board(site: site, by: actor))
+                let data = try WireFormat.encoder().encode(try await store.board(site: site, by: actor))
                 if data != last {
                     try await writer.write(ByteBuffer(string: "event: board\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
                     last = data

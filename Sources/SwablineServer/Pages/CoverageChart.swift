@@ -1,3 +1,4 @@
+import SwablineCharts
 import SwablineCore
 
 /// A small horizontal bar chart of coverage, drawn on the server as inline

@@ -1,3 +1,4 @@
+import SwablineCharts
 import SwablineCore
 import SwablineStore
 

@@ -26,7 +26,7 @@ extension Store {
     ) throws {
         let subscribers = try subscribers ?? callbackSubscribers(db, of: event)
         guard !subscribers.isEmpty else { return }
-        let body = try wireEncoder().encode(CallbackEnvelope(type: event.rawValue, timestamp: now, data: try data()))
+        let body = try WireFormat.encoder().encode(CallbackEnvelope(type: event.rawValue, timestamp: now, data: try data()))
         for subscriber in subscribers {
             try db.cachedStatement(
                 sql: """

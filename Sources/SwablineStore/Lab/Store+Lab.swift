@@ -61,14 +61,6 @@ public struct LabDeliveryAnswer: Sendable, Codable, Equatable {
 }
 
 extension Store {
-    /// The encoder of stored answers: the wire format, byte for byte.
-    public static func wireEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
     /// Applies one verified lab delivery exactly once.
     ///
     /// A `webhook-id` seen before returns the answer given the first time
@@ -116,7 +108,7 @@ extension Store {
                 let counts = Dictionary(grouping: fates, by: \.fate.rawValue).mapValues(\.count)
                 answer = LabDeliveryAnswer(type: "tube.results", results: fates, counts: counts)
             }
-            let body = try Self.wireEncoder().encode(answer)
+            let body = try WireFormat.encoder().encode(answer)
             try db.cachedStatement(
                 sql: "INSERT INTO webhook_delivery (lab_id, webhook_id, received_at, status, response, body_sha256) VALUES (?, ?, ?, 200, ?, ?)"
             ).execute(arguments: [lab, webhookID, now, body, bodyDigest])

@@ -1,5 +1,6 @@
 import Foundation
 import SwablineCore
+import SwablineSimulation
 
 /// Why a replay stopped before it could compare, in a sentence that says
 /// what to do. The command exits non-zero with it.

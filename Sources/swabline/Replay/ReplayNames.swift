@@ -1,4 +1,5 @@
 import SwablineCore
+import SwablineSimulation
 import SwablineStore
 
 /// The codes a replay gives the simulated day's people, tubes and boxes

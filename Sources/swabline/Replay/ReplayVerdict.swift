@@ -1,4 +1,5 @@
 import SwablineCore
+import SwablineSimulation
 
 /// The comparison a replay ends with: the simulation's ground truth beside
 /// the server's reports, row by row, and every difference by name.

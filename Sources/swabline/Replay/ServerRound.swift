@@ -1,4 +1,5 @@
 import SwablineCore
+import SwablineSimulation
 
 /// The coordinator's view of the site's current round on the server:
 /// whether it is fresh enough to replay a day into, and afterwards its

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwablineCore
+import SwablineSimulation
 import SwablineStore
 
 /// `simulate --site … --against http://127.0.0.1:PORT`: simulate the day,

@@ -1,4 +1,5 @@
 import SwablineCore
+import SwablineSimulation
 
 /// `DayAdvice` as lines for a person: the recommendation, then every option
 /// weighed with its figure, the chosen ones marked.

@@ -1,6 +1,7 @@
 import Foundation
+import SwablineCharts
 import SwablineCore
-import SwablineServer
+import SwablineSimulation
 
 /// A district's day for people: totals, the load on each lab, and one row
 /// per community in CSV.

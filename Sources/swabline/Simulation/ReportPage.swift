@@ -1,4 +1,4 @@
-import SwablineServer
+import SwablineCharts
 /// The shell every simulation report page shares: one self-contained HTML
 /// document with its own small style sheet, no script, no external file.
 enum ReportPage {

@@ -1,6 +1,7 @@
 import Foundation
+import SwablineCharts
 import SwablineCore
-import SwablineServer
+import SwablineSimulation
 
 /// The raw series of a simulated day as CSV, one row per step (or per
 /// courier run). Numbers are written the same way on every run, so two

@@ -1,5 +1,6 @@
+import SwablineCharts
 import SwablineCore
-import SwablineServer
+import SwablineSimulation
 
 /// The charts of a simulated day, each a standalone SVG: the queue, the
 /// waits per station, and what each courier run took to the lab.

@@ -1,5 +1,6 @@
+import SwablineCharts
 import SwablineCore
-import SwablineServer
+import SwablineSimulation
 
 /// The report of a simulated day as one self-contained HTML page: the
 /// summary table, the charts inline (SVG drawn by Swabline), the advice

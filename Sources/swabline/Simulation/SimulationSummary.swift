@@ -1,5 +1,6 @@
 import Foundation
 import SwablineCore
+import SwablineSimulation
 
 /// The figures of a simulated day as label–value rows: printed as an
 /// aligned table in the terminal and as a table in the HTML report.
