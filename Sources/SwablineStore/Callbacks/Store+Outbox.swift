@@ -44,7 +44,7 @@ extension Store {
     ///
     /// Looks at the oldest `window` pending messages of each subscriber, so a
     /// backlog of millions costs one bounded index range per poll.
-    public func dueCallbacks(limit: Int, window: Int = 2_000) async throws -> [CallbackMessage] {
+    public func dueCallbacks(limit: Int, window: Int) async throws -> [CallbackMessage] {
         let now = Timestamp.string(clock())
         return try await read { db in
             let subscribers = try SubscriberRow.fetchAll(
@@ -126,7 +126,7 @@ extension Store {
     }
 
     /// Messages that ran out of attempts, oldest first.
-    public func deadCallbacks(subscriber: Int64? = nil, limit: Int = 500) async throws -> [DeadLetter] {
+    public func deadCallbacks(subscriber: Int64?, limit: Int) async throws -> [DeadLetter] {
         try await read { db in
             try OutboxRecord.fetchAll(
                 db.cachedStatement(sql: """
@@ -184,7 +184,7 @@ extension Store {
     /// Forgets delivered messages finished before `age` seconds ago, a
     /// bounded number at a time so the writer is never held long. Pending and
     /// dead messages are never pruned. Returns how many went.
-    public func pruneDeliveredCallbacks(olderThan age: TimeInterval, limit: Int = 10_000) async throws -> Int {
+    public func pruneDeliveredCallbacks(olderThan age: TimeInterval, limit: Int) async throws -> Int {
         let cutoff = Timestamp.string(clock().addingTimeInterval(-age))
         return try await write { db, _ in
             try db.cachedStatement(

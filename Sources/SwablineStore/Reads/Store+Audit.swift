@@ -77,7 +77,7 @@ extension Store {
 
     /// Everything recorded about one resident, tube or box, oldest first:
     /// the audit log and, for tubes and boxes, their custody chain. Coordinators only.
-    public func auditTrail(_ subject: AuditSubject, by actor: Actor, limit: Int = 1_000) async throws -> [AuditEntry] {
+    public func auditTrail(_ subject: AuditSubject, by actor: Actor, limit: Int) async throws -> [AuditEntry] {
         try Self.requireCoordinator(actor)
         return try await read { db in
             let select = """

@@ -87,9 +87,8 @@ public typealias ServerStore = QueueDesk & TubeDesk & BoxCustody & LabInbox & Ro
 
 extension Store: QueueDesk, TubeDesk, BoxCustody, LabInbox, RoundReports, Credentials, AnswerMemory, Outbox {}
 
-// The usual arguments, as `Store`'s own methods default them.
+// The usual arguments: the one place their values are set.
 extension RoundReports {
-    public func anomalies(by actor: Actor) async throws -> [AnomalyView] { try await anomalies(site: nil, filter: .open, by: actor) }
     public func auditTrail(_ subject: AuditSubject, by actor: Actor) async throws -> [AuditEntry] {
         try await auditTrail(subject, by: actor, limit: 1_000)
     }
@@ -97,7 +96,7 @@ extension RoundReports {
 
 extension Outbox {
     public func dueCallbacks(limit: Int) async throws -> [CallbackMessage] { try await dueCallbacks(limit: limit, window: 2_000) }
-    public func deadCallbacks(subscriber: Int64?) async throws -> [DeadLetter] { try await deadCallbacks(subscriber: subscriber, limit: 500) }
+    public func deadCallbacks(subscriber: Int64? = nil) async throws -> [DeadLetter] { try await deadCallbacks(subscriber: subscriber, limit: 500) }
     public func pruneDeliveredCallbacks(olderThan age: TimeInterval) async throws -> Int {
         try await pruneDeliveredCallbacks(olderThan: age, limit: 10_000)
     }
