@@ -26,12 +26,24 @@ struct BoardPage {
         let summary = try await store.siteSummary(site, by: actor)
         let board = try await store.board(site: site, by: actor)
         let page = PageEnvironment(request: request, actor: actor)
-        let values: [String: Any] = [
-            "site": ["id": summary.id, "name": summary.name],
-            "stations": board.stations.map { ["id": $0.id, "name": $0.name, "called": $0.called.joined(separator: " ")] },
-            "next": board.next.joined(separator: " "), "waiting": board.waiting,
-        ]
+        let values = Values(
+            site: SiteName(id: summary.id, name: summary.name),
+            stations: board.stations.map { .init(id: $0.id, name: $0.name, called: $0.called.joined(separator: " ")) },
+            next: board.next.joined(separator: " "), waiting: board.waiting)
         return page.render("board", title: "\(page.language("board")) · \(summary.name)", values)
+    }
+
+    struct Values: PageValues {
+        struct Station: PageValues {
+            var id: String
+            var name: String
+            /// The tickets called to it, space-separated.
+            var called: String
+        }
+        var site: SiteName
+        var stations: [Station]
+        var next: String
+        var waiting: Int
     }
 
     /// `text/event-stream`: the board as JSON whenever it changes, a comment

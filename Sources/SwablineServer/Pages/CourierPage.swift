@@ -30,7 +30,7 @@ struct CourierPage {
         let actor = try context.pageActor()
         let page = PageEnvironment(request: request, actor: actor)
         let form = try await PageForm.read(request)
-        var notice: [String: Any] = [:]
+        let notice: PageNotice
         do {
             switch form["action"] {
             case "pickup":
@@ -41,10 +41,10 @@ struct CourierPage {
                     throw Problem.invalidField("temperature_c", "must be a reading in °C, such as 4.5")
                 }
                 let box = try await store.pickUpBox(form["box"], tubeCount: count, temperature: temperature, by: actor)
-                notice = ["text": "\(page.language("pick_up")): \(box.code)", "warnings": box.warnings, "warn": !box.warnings.isEmpty]
+                notice = PageNotice(text: "\(page.language("pick_up")): \(box.code)", warn: !box.warnings.isEmpty, warnings: box.warnings)
             case "handover":
                 let box = try await store.handOverBox(form["box"], by: actor)
-                notice = ["text": "\(page.language("hand_over")): \(box.code) → \(box.lab)"]
+                notice = PageNotice(text: "\(page.language("hand_over")): \(box.code) → \(box.lab)")
             default:
                 throw Problem.invalidField("action", "must be pickup or handover")
             }
@@ -52,30 +52,46 @@ struct CourierPage {
             guard let problem = Problem.from(error) else { throw error }
             return try await render(page, actor, problem: problem)
         }
-        return try await render(page, actor, ["notice": notice])
+        return try await render(page, actor, notice: notice)
     }
 
-    func render(_ page: PageEnvironment, _ actor: Actor, _ extra: [String: Any] = [:], problem: Problem? = nil) async throws -> Response {
+    struct Values: PageValues {
+        struct Box: PageValues {
+            var code: String
+            var site: String
+            var count: Int
+            var lab: String
+            var state: String
+            var sealed: Bool
+            var carrying: Bool
+            /// How long ago the oldest swab in it was taken, once known.
+            var age: String?
+            var late = false
+            var old = false
+        }
+        var boxes: [Box]
+        var hasBoxes: Bool
+        var notice: PageNotice?
+    }
+
+    func render(_ page: PageEnvironment, _ actor: Actor, notice: PageNotice? = nil, problem: Problem? = nil) async throws -> Response {
         let boxes = try await store.courierBoxes(by: actor)
         let now = clock()
-        let rows: [[String: Any]] = boxes.map { item in
-            var row: [String: Any] = [
-                "code": item.box.code, "site": item.siteName, "count": item.box.tubeCount, "lab": item.box.lab,
-                "state": page.language("state_\(item.box.state.rawValue)"),
-                "sealed": item.box.state == .sealed, "carrying": item.box.state == .pickedUp,
-            ]
+        let rows = boxes.map { item in
+            var row = Values.Box(
+                code: item.box.code, site: item.siteName, count: item.box.tubeCount, lab: item.box.lab,
+                state: page.language("state_\(item.box.state.rawValue)"), sealed: item.box.state == .sealed,
+                carrying: item.box.state == .pickedUp)
             if let oldest = item.oldestSampleAt.flatMap(Timestamp.date) {
                 let age = max(0, now.timeIntervalSince(oldest))
                 let minutes = Int(age / 60)
-                row["age"] = "\(minutes / 60) \(page.language("hours")) \(minutes % 60) \(page.language("minutes"))"
-                row["late"] = age >= Self.lateAfter
-                row["old"] = age >= Self.warnAfter && age < Self.lateAfter
+                row.age = "\(minutes / 60) \(page.language("hours")) \(minutes % 60) \(page.language("minutes"))"
+                row.late = age >= Self.lateAfter
+                row.old = age >= Self.warnAfter && age < Self.lateAfter
             }
             return row
         }
-        let values: [String: Any] = [
-            "boxes": rows, "has_boxes": !rows.isEmpty,
-        ]
-        return page.render("courier", title: page.language("courier"), values.merging(extra) { _, new in new }, problem: problem)
+        return page.render(
+            "courier", title: page.language("courier"), Values(boxes: rows, hasBoxes: !rows.isEmpty, notice: notice), problem: problem)
     }
 }

@@ -7,21 +7,35 @@ import SwablineStore
 /// the coordinator's resolve form (the same store method as
 /// `POST /v1/anomalies/{anomaly}/resolve`).
 extension DashboardPage {
+    /// What the `anomalies` partial shows.
+    struct AnomalyValues: PageValues {
+        struct Row: PageValues {
+            var id: Int64
+            var tube: String
+            var site: String
+            var lab: String
+            var recorded: String
+            var posted: String
+            var at: String
+            var canResolve: Bool
+        }
+        var anomalies: [Row]
+        var anomalyCount: Int
+        var hasAnomalies: Bool
+    }
+
     /// The open anomalies of one site (or every site), as the templates show them.
-    func anomalies(site: String?, _ actor: Actor, _ page: PageEnvironment, sites: [String: SiteSummary]) async throws -> [String: Any] {
+    func anomalies(site: String?, _ actor: Actor, _ page: PageEnvironment, sites: [String: SiteSummary]) async throws -> AnomalyValues {
         let open = try await store.anomalies(site: site, filter: .open, by: actor)
         let canResolve = if case .coordinator = actor { true } else { false }
-        return [
-            "anomalies": open.map { anomaly in
-                [
-                    "id": anomaly.id, "tube": anomaly.tube, "site": sites[anomaly.site]?.name ?? anomaly.site, "lab": anomaly.lab,
-                    "recorded": page.language("result_\(anomaly.recordedResult.rawValue)"),
-                    "posted": page.language("result_\(anomaly.postedResult.rawValue)"),
-                    "at": Self.localTime(anomaly.at, timeZone: sites[anomaly.site]?.timeZone), "can_resolve": canResolve,
-                ] as [String: Any]
-            },
-            "anomaly_count": open.count, "has_anomalies": !open.isEmpty,
-        ]
+        let rows = open.map { anomaly in
+            AnomalyValues.Row(
+                id: anomaly.id, tube: anomaly.tube, site: sites[anomaly.site]?.name ?? anomaly.site, lab: anomaly.lab,
+                recorded: page.language("result_\(anomaly.recordedResult.rawValue)"),
+                posted: page.language("result_\(anomaly.postedResult.rawValue)"),
+                at: Self.localTime(anomaly.at, timeZone: sites[anomaly.site]?.timeZone), canResolve: canResolve)
+        }
+        return AnomalyValues(anomalies: rows, anomalyCount: open.count, hasAnomalies: !open.isEmpty)
     }
 
     /// Reads the resolve form and resolves; a refusal comes back as the problem to show.

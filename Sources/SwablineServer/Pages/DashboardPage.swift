@@ -59,25 +59,23 @@ struct DashboardPage {
             sites.append((site.id, site.name, report, retests, try await store.turnaround(site: site.id, by: actor)))
             summaries[site.id] = try await store.siteSummary(site.id, by: actor)
         }
-        var values: [String: Any] = [
-            "round": sites.first?.report.round ?? "",
-            "sites": sites.map { site in
-                Self.counts(site.report.counts).merging([
-                    "id": site.id, "name": site.name, "retests": site.retests,
-                    "receipt_median": TurnaroundCharts.duration(site.turnaround.sampleToReceipt.median, page),
-                    "late_percent": TurnaroundCharts.lateShare(site.turnaround.sampleToReceipt),
-                ]) { _, new in new }
+        let values = OverviewValues(
+            round: sites.first?.report.round ?? "",
+            sites: sites.map { site in
+                .init(
+                    id: site.id, name: site.name, counts: Counts(site.report.counts), retests: site.retests,
+                    receiptMedian: TurnaroundCharts.duration(site.turnaround.sampleToReceipt.median, page),
+                    latePercent: TurnaroundCharts.lateShare(site.turnaround.sampleToReceipt))
             },
-            "chart": CoverageChart.svg(sites.map { ($0.name, $0.report.counts) }, legend: legend(page)),
-            "turnaround": TurnaroundCharts.values(
+            chart: CoverageChart.svg(sites.map { ($0.name, $0.report.counts) }, legend: legend(page)),
+            turnaround: TurnaroundCharts.values(
                 toReceipt: sites.map(\.turnaround.sampleToReceipt).reduce(Turnaround([]), +),
                 toResult: sites.map(\.turnaround.receiptToResult).reduce(Turnaround([]), +),
                 awaitingReceipt: sites.map(\.turnaround.awaitingReceipt).reduce(0, +),
                 awaitingResult: sites.map(\.turnaround.awaitingResult).reduce(0, +), page),
-        ]
-        values.merge(try await anomalies(site: nil, actor, page, sites: summaries)) { _, new in new }
-        if let notice { values["notice"] = ["text": notice] }
-        return page.render("dashboard", title: page.language("dashboard"), values, problem: problem)
+            notice: notice.map { PageNotice(text: $0) })
+        let anomalies = try await anomalies(site: nil, actor, page, sites: summaries)
+        return page.render("dashboard", title: page.language("dashboard"), values, anomalies, problem: problem)
     }
 
     func renderSite(
@@ -88,27 +86,24 @@ struct DashboardPage {
         let retests = try await store.retests(site: site, by: actor)
         let turnaround = try await store.turnaround(site: site, by: actor)
         let missing = try MissingPage(coverage.missing, request: request, perPage: Self.missingPerPage)
-        var values: [String: Any] = [
-            "site": ["id": summary.id, "name": summary.name], "round": coverage.round,
-            "total": Self.counts(coverage.counts),
-            "buildings": coverage.buildings.map { building in
-                Self.counts(building.counts).merging([
-                    "building": building.building, "has_missing": building.counts.sampled < building.counts.expected,
-                    "missing_href": "/sites/\(site)/dashboard/missing?building=\(Self.queryValue(building.building))",
-                ]) { _, new in new }
+        let values = SiteValues(
+            site: SiteName(id: summary.id, name: summary.name), round: coverage.round, total: Counts(coverage.counts),
+            buildings: coverage.buildings.map { building in
+                .init(
+                    building: building.building, counts: Counts(building.counts),
+                    hasMissing: building.counts.sampled < building.counts.expected,
+                    missingHref: "/sites/\(site)/dashboard/missing?building=\(Self.queryValue(building.building))")
             },
-            "chart": CoverageChart.svg(coverage.buildings.map { ($0.building, $0.counts) }, legend: legend(page)),
-            "turnaround": TurnaroundCharts.values(
+            chart: CoverageChart.svg(coverage.buildings.map { ($0.building, $0.counts) }, legend: legend(page)),
+            turnaround: TurnaroundCharts.values(
                 toReceipt: turnaround.sampleToReceipt, toResult: turnaround.receiptToResult, awaitingReceipt: turnaround.awaitingReceipt,
                 awaitingResult: turnaround.awaitingResult, page),
-            "missing": missing.rows.map { Self.person($0, page) }, "missing_count": coverage.missing.count,
-            "missing_pages": missing.navigation(path: "/sites/\(site)/dashboard", page),
-            "retests": retests.buildings.flatMap(\.households).flatMap(\.residents).map { Self.person($0, page) },
-            "retest_count": retests.total, "has_retests": retests.total > 0,
-        ]
-        values.merge(try await anomalies(site: site, actor, page, sites: [summary.id: summary])) { _, new in new }
-        if let notice { values["notice"] = ["text": notice] }
-        return page.render("site-dashboard", title: "\(page.language("dashboard")) · \(summary.name)", values, problem: problem)
+            missing: missing.rows.map { Person($0, page) }, missingCount: coverage.missing.count,
+            missingPages: missing.navigation(path: "/sites/\(site)/dashboard", page),
+            retests: retests.buildings.flatMap(\.households).flatMap(\.residents).map { Person($0, page) },
+            retestCount: retests.total, hasRetests: retests.total > 0, notice: notice.map { PageNotice(text: $0) })
+        let anomalies = try await anomalies(site: site, actor, page, sites: [summary.id: summary])
+        return page.render("site-dashboard", title: "\(page.language("dashboard")) · \(summary.name)", values, anomalies, problem: problem)
     }
 
     /// One building's whole not-yet-sampled list, to print for a door-to-door team.
@@ -125,29 +120,14 @@ struct DashboardPage {
             throw Problem(.notFound, code: "building_not_found", detail: "No building '\(building)' at \(summary.name).")
         }
         let people = coverage.missing.filter { $0.building == building }
-        let values: [String: Any] = [
-            "site": ["id": summary.id, "name": summary.name], "round": coverage.round, "building": building,
-            "missing": people.map { Self.person($0, page) }, "missing_count": people.count, "has_missing": !people.isEmpty,
-        ]
+        let values = BuildingValues(
+            site: SiteName(id: summary.id, name: summary.name), round: coverage.round, building: building,
+            missing: people.map { Person($0, page) }, missingCount: people.count, hasMissing: !people.isEmpty)
         return page.render("missing", title: "\(page.language("missing")) · \(summary.name) · \(building)", values)
     }
 
     func legend(_ page: PageEnvironment) -> [String] {
         [page.language("checked_in"), page.language("sampled"), page.language("resulted")]
-    }
-
-    static func person(_ line: PersonLine, _ page: PageEnvironment) -> [String: Any] {
-        var values: [String: Any] = ["code": line.code, "name": line.name, "phone": line.phone, "household": line.household]
-        if let outcome = line.outcome { values["outcome"] = page.language("outcome_\(outcome.rawValue)") }
-        return values
-    }
-
-    static func counts(_ counts: CoverageCounts) -> [String: Any] {
-        func percent(_ value: Int) -> Int { counts.expected == 0 ? 0 : value * 100 / counts.expected }
-        return [
-            "expected": counts.expected, "checked_in": counts.checkedIn, "sampled": counts.sampled, "resulted": counts.resulted,
-            "sampled_percent": percent(counts.sampled),
-        ]
     }
 
     /// A value as it goes into a link's query (building names may be Chinese).

@@ -15,7 +15,7 @@ struct GatePage {
     }
 
     @Sendable func show(_ request: Request, context: AppContext) async throws -> Response {
-        try await StaffSite.open(store, request, context).render("gate", title: "gate_title", [:])
+        try await StaffSite.open(store, request, context).render("gate", title: "gate_title")
     }
 
     @Sendable func checkIn(_ request: Request, context: AppContext) async throws -> Response {
@@ -30,36 +30,69 @@ struct GatePage {
         do {
             let result = try await store.checkIn(
                 site: site.id, code: code, walkIn: try body.walkIn(), priority: body.priority ?? false, by: site.actor)
-            return site.render("gate", title: "gate_title", ["result": Self.describe(result, site.page)])
+            return site.render("gate", title: "gate_title", Values(result: Ticket(result, site.page)))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
-            var values: [String: Any] = [:]
+            var values = Values()
             // An unknown code, or a walk-in form that was refused: show the walk-in form again, filled in
             // except for the ID and phone numbers, which no answer carries in full (rule 8).
             if problem.code == "resident_not_found" || form.optional("name") != nil {
-                values["walk_in"] = [
-                    "resident_code": code, "name": form["name"],
-                    "building": form["building"], "unit": form["unit"], "room": form["room"], "priority": form.checked("priority"),
-                    "single_tube": form.checked("single_tube"),
-                ] as [String: Any]
+                values.walkIn = WalkIn(
+                    residentCode: code, name: form["name"], building: form["building"], unit: form["unit"], room: form["room"],
+                    priority: form.checked("priority"), singleTube: form.checked("single_tube"))
             }
             return site.render("gate", title: "gate_title", values, problem: problem)
         }
     }
 
-    static func describe(_ result: CheckInResult, _ page: PageEnvironment) -> [String: Any] {
-        var values: [String: Any] = [
-            "label": result.ticket.label, "lane": page.language("lane_\(result.ticket.lane.rawValue)"),
-            "priority": result.ticket.lane == .priority, "status": result.ticket.status.rawValue,
-            "repeated": result.repeated, "registered": result.registered,
-            "name": result.resident.name, "household": result.resident.household, "code": result.resident.code,
-            "id_number": result.resident.idNumber, "phone": result.resident.phone,
-        ]
-        if let position = result.ticket.position {
-            values["waiting"] = true
-            values["position"] = position
+    struct Values: PageValues {
+        var result: Ticket?
+        var walkIn: WalkIn?
+    }
+
+    /// The ticket shown big after a check-in.
+    struct Ticket: PageValues {
+        var label: String
+        var lane: String
+        var priority: Bool
+        var status: String
+        var repeated: Bool
+        var registered: Bool
+        var name: String
+        var household: String
+        var code: String
+        var idNumber: String
+        var phone: String
+        var waiting: Bool
+        var position: Int?
+        var station: String?
+
+        init(_ result: CheckInResult, _ page: PageEnvironment) {
+            label = result.ticket.label
+            lane = page.language("lane_\(result.ticket.lane.rawValue)")
+            priority = result.ticket.lane == .priority
+            status = result.ticket.status.rawValue
+            repeated = result.repeated
+            registered = result.registered
+            name = result.resident.name
+            household = result.resident.household
+            code = result.resident.code
+            idNumber = result.resident.idNumber
+            phone = result.resident.phone
+            waiting = result.ticket.position != nil
+            position = result.ticket.position
+            station = result.ticket.station
         }
-        if let station = result.ticket.station { values["station"] = station }
-        return values
+    }
+
+    /// The walk-in form, filled in again after a refusal.
+    struct WalkIn: PageValues {
+        var residentCode: String
+        var name: String
+        var building: String
+        var unit: String
+        var room: String
+        var priority: Bool
+        var singleTube: Bool
     }
 }

@@ -22,15 +22,20 @@ struct MissingPage {
         rows = people[min(start, people.count)..<min(start + perPage, people.count)]
     }
 
-    /// Links to the previous and next pages, and where this one stands; nil for a single page.
-    func navigation(path: String, _ page: PageEnvironment) -> [String: Any]? {
+    /// Links to the previous and next pages, and where this one stands.
+    struct Navigation: PageValues {
+        var label: String
+        var previous: String?
+        var next: String?
+    }
+
+    /// Nil for a single page.
+    func navigation(path: String, _ page: PageEnvironment) -> Navigation? {
         guard count > 1 else { return nil }
-        var values: [String: Any] = [
-            "label": page.language.text["page_of"]!.replacingOccurrences(of: "{n}", with: "\(number)")
+        return Navigation(
+            label: page.language.text["page_of"]!.replacingOccurrences(of: "{n}", with: "\(number)")
                 .replacingOccurrences(of: "{m}", with: "\(count)"),
-        ]
-        if number > 1 { values["previous"] = "\(path)?page=\(number - 1)#missing" }
-        if number < count { values["next"] = "\(path)?page=\(number + 1)#missing" }
-        return values
+            previous: number > 1 ? "\(path)?page=\(number - 1)#missing" : nil,
+            next: number < count ? "\(path)?page=\(number + 1)#missing" : nil)
     }
 }

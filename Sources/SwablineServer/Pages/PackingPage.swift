@@ -40,24 +40,41 @@ struct PackingPage {
             guard let problem = Problem.from(error) else { throw error }
             return try await render(site, problem: problem)
         }
-        return try await render(site, ["notice": ["text": notice]])
+        return try await render(site, notice: PageNotice(text: notice))
     }
 
-    func render(_ site: StaffSite, _ extra: [String: Any] = [:], problem: Problem? = nil) async throws -> Response {
+    struct Values: PageValues {
+        struct Box: PageValues {
+            var code: String
+            var count: Int
+            var tubes: [String]
+            var state: String
+        }
+        struct LooseTube: PageValues {
+            var code: String
+            var filled: Int
+            var partial: Bool
+        }
+        var packingBoxes: [Box]
+        var sealedBoxes: [Box]
+        var hasSealed: Bool
+        var loose: [LooseTube]
+        var hasLoose: Bool
+        var notice: PageNotice?
+    }
+
+    func render(_ site: StaffSite, notice: PageNotice? = nil, problem: Problem? = nil) async throws -> Response {
         let status = try await store.packingStatus(site: site.id, by: site.actor)
         let page = site.page
-        let boxes: [[String: Any]] = status.boxes.map { box in
-            [
-                "code": box.code, "count": box.tubeCount, "tubes": box.tubes, "packing": box.state == .packing,
-                "state": page.language("state_\(box.state.rawValue)"),
-            ]
+        func rows(_ boxes: [BoxView]) -> [Values.Box] {
+            boxes.map { .init(code: $0.code, count: $0.tubeCount, tubes: $0.tubes, state: page.language("state_\($0.state.rawValue)")) }
         }
-        var values: [String: Any] = [
-            "packing_boxes": boxes.filter { $0["packing"] as! Bool }, "sealed_boxes": boxes.filter { !($0["packing"] as! Bool) },
-            "loose": status.looseTubes.map { ["code": $0.code, "filled": $0.filled, "partial": $0.partial] },
-            "has_loose": !status.looseTubes.isEmpty,
-        ]
-        values["has_sealed"] = !(values["sealed_boxes"] as! [[String: Any]]).isEmpty
-        return site.render("packing", title: "packing", values.merging(extra) { _, new in new }, problem: problem)
+        let packing = status.boxes.filter { $0.state == .packing }
+        let sealed = status.boxes.filter { $0.state != .packing }
+        let values = Values(
+            packingBoxes: rows(packing), sealedBoxes: rows(sealed), hasSealed: !sealed.isEmpty,
+            loose: status.looseTubes.map { .init(code: $0.code, filled: $0.filled, partial: $0.partial) },
+            hasLoose: !status.looseTubes.isEmpty, notice: notice)
+        return site.render("packing", title: "packing", values, problem: problem)
     }
 }

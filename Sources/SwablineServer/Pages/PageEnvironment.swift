@@ -19,8 +19,8 @@ struct PageEnvironment {
     var t: [String: String] { language.text }
 
     /// Links to the pages this actor uses.
-    var navigation: [[String: Any]] {
-        func link(_ href: String, _ key: String) -> [String: Any] { ["href": href, "label": language(key), "current": href == path] }
+    var navigation: [NavigationLink] {
+        func link(_ href: String, _ key: String) -> NavigationLink { NavigationLink(href: href, label: language(key), current: href == path) }
         switch actor {
         case let .staff(_, site)?:
             return [
@@ -42,36 +42,32 @@ struct PageEnvironment {
         }
     }
 
-    /// The values every template gets, with the page's own on top.
-    func values(title: String, _ page: [String: Any] = [:], problem: Problem? = nil) -> [String: Any] {
-        var values: [String: Any] = [
-            "t": t, "lang": language.htmlTag, "title": title, "nav": navigation,
-            "switch_href": "\(path)?lang=\(language.other.rawValue)", "switch_label": language.otherName,
-            // Sent back by every form on this page (see `PageIdempotencyMiddleware`).
-            "form_key": UUID().uuidString,
-        ]
-        if let who { values["who"] = who }
-        if let problem { values["problem"] = describe(problem) }
-        return values.merging(page) { _, new in new }
+    /// The values every template gets beneath the page's own.
+    func frame(title: String, problem: Problem? = nil) -> PageFrame {
+        PageFrame(
+            t: t, lang: language.htmlTag, title: title, nav: navigation,
+            switchHref: "\(path)?lang=\(language.other.rawValue)", switchLabel: language.otherName,
+            formKey: UUID().uuidString, who: who, problem: problem.map(describe))
     }
 
     /// A refusal as the page shows it: a title in the page's language, the
     /// store's own sentence, and the stable code.
-    func describe(_ problem: Problem) -> [String: Any] {
-        let title = t["error_\(problem.code)"] ?? problem.status.reasonPhrase
-        var values: [String: Any] = ["title": title, "detail": problem.detail, "code": problem.code, "status": Int(problem.status.code)]
-        // Chinese pages say it in Chinese too; the store's sentence stays, as the API sends it.
-        if language == .zh, let line = PageText.chineseDetails[problem.code] { values["detail_zh"] = line }
-        return values
+    func describe(_ problem: Problem) -> ProblemValues {
+        ProblemValues(
+            title: t["error_\(problem.code)"] ?? problem.status.reasonPhrase, detail: problem.detail, code: problem.code,
+            status: Int(problem.status.code),
+            // Chinese pages say it in Chinese too; the store's sentence stays, as the API sends it.
+            detailZh: language == .zh ? PageText.chineseDetails[problem.code] : nil)
     }
 
-    func render(_ template: String, title: String, _ page: [String: Any] = [:], problem: Problem? = nil) -> Response {
+    /// A page: its own values above any shared ones (a site, anomalies), above the frame.
+    func render(_ template: String, title: String, _ layers: any PageValues..., problem: Problem? = nil) -> Response {
         // A refused form is shown again with its error, under the refusal's own status.
-        PageRenderer.html(template, values(title: title, page, problem: problem), status: problem?.status ?? .ok)
+        PageRenderer.html(template, PageLayers(layers: layers + [frame(title: title, problem: problem)]), status: problem?.status ?? .ok)
     }
 
     func errorPage(_ problem: Problem) -> Response {
-        render("error", title: describe(problem)["title"] as! String, problem: problem)
+        render("error", title: describe(problem).title, problem: problem)
     }
 
     /// A page's answer to what a page handler threw: sign-in for a missing
@@ -81,4 +77,32 @@ struct PageEnvironment {
         guard let problem = Problem.from(error) else { throw error }
         return errorPage(problem)
     }
+}
+
+/// What the `head` partial shows on every page.
+struct PageFrame: PageValues {
+    var t: [String: String]
+    var lang: String
+    var title: String
+    var nav: [NavigationLink]
+    var switchHref: String
+    var switchLabel: String
+    /// Sent back by every form on this page (see `PageIdempotencyMiddleware`).
+    var formKey: String
+    var who: String?
+    var problem: ProblemValues?
+}
+
+struct NavigationLink: PageValues {
+    var href: String
+    var label: String
+    var current: Bool
+}
+
+struct ProblemValues: PageValues {
+    var title: String
+    var detail: String
+    var code: String
+    var status: Int
+    var detailZh: String?
 }

@@ -37,7 +37,7 @@ enum PageRenderer {
         "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    static func html(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+    static func html(_ template: String, _ values: PageLayers, status: HTTPResponse.Status = .ok) -> Response {
         guard let text = library.render(values, withTemplate: template) else { fatalError("no template \(template)") }
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
         headers.append(contentsOf: pageHeaders)

@@ -18,14 +18,21 @@ struct StaffSite {
         return StaffSite(page: PageEnvironment(request: request, actor: actor), actor: actor, summary: try await store.siteSummary(site, by: actor))
     }
 
-    /// The site as templates see it.
-    var values: [String: Any] {
-        ["id": summary.id, "name": summary.name, "stations": summary.stations.map { ["id": $0.id, "name": $0.name] }]
+    /// The site as templates see it, beneath the page's own values.
+    struct Values: PageValues {
+        struct Site: PageValues {
+            var id: String
+            var name: String
+            var stations: [SiteName]
+        }
+        var site: Site
     }
 
-    func render(_ template: String, title key: String, _ values: [String: Any], problem: Problem? = nil) -> Response {
-        var values = values
-        values["site"] = self.values
-        return page.render(template, title: "\(page.language(key)) · \(summary.name)", values, problem: problem)
+    var values: Values {
+        Values(site: .init(id: summary.id, name: summary.name, stations: summary.stations.map { SiteName(id: $0.id, name: $0.name) }))
+    }
+
+    func render(_ template: String, title key: String, _ values: any PageValues = NoPageValues(), problem: Problem? = nil) -> Response {
+        page.render(template, title: "\(page.language(key)) · \(summary.name)", values, self.values, problem: problem)
     }
 }

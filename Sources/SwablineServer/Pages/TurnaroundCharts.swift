@@ -10,24 +10,37 @@ enum TurnaroundCharts {
     static let binWidth = 1800.0
     static let lateColour = "#b00020"
 
-    /// The values the `turnaround` partial shows.
+    /// What the `turnaround` partial shows.
+    struct Values: PageValues {
+        var receiptChart: String
+        var resultChart: String
+        var received: Int
+        var receiptMedian: String
+        var late: Int
+        var latePercent: String
+        var hasLate: Bool
+        var resultedTubes: Int
+        var resultMedian: String
+        var awaitingReceipt: Int
+        var awaitingResult: Int
+    }
+
     static func values(
         toReceipt: Turnaround, toResult: Turnaround, awaitingReceipt: Int, awaitingResult: Int, _ page: PageEnvironment
-    ) -> [String: Any] {
+    ) -> Values {
         let limit = Turnaround.receiptLimit
         let late = toReceipt.durations.count(where: { $0 >= limit })
-        return [
-            "receipt_chart": histogram(
+        return Values(
+            receiptChart: histogram(
                 toReceipt, title: page.language("to_receipt_title"), xTitle: page.language("time_since_swab"),
                 yTitle: page.language("samples_axis"), minBins: 10, maxBins: 16, marker: (limit, page.language("limit_4h"))),
-            "result_chart": histogram(
+            resultChart: histogram(
                 toResult, title: page.language("to_result_title"), xTitle: page.language("time_since_receipt"),
                 yTitle: page.language("tubes_axis"), minBins: 8, maxBins: 24, marker: nil),
-            "received": toReceipt.count, "receipt_median": duration(toReceipt.median, page),
-            "late": late, "late_percent": lateShare(toReceipt), "has_late": late > 0,
-            "resulted_tubes": toResult.count, "result_median": duration(toResult.median, page),
-            "awaiting_receipt": awaitingReceipt, "awaiting_result": awaitingResult,
-        ]
+            received: toReceipt.count, receiptMedian: duration(toReceipt.median, page),
+            late: late, latePercent: lateShare(toReceipt), hasLate: late > 0,
+            resultedTubes: toResult.count, resultMedian: duration(toResult.median, page),
+            awaitingReceipt: awaitingReceipt, awaitingResult: awaitingResult)
     }
 
     /// Half-hour bars; with a marker, bars at or past it are drawn in red and a dashed line stands at it.
