@@ -5,6 +5,8 @@ public enum RuleViolation: Error, Sendable, Equatable {
     case tubeFull(tube: String, capacity: Int)
     case singleTubePersonInPooledTube(resident: String)
     case retestNeedsSingleTube(resident: String)
+    /// Rule 9: someone not cleared by an earlier round is never pooled.
+    case notCleared(resident: String, standing: Standing)
     case modeNotAllowed(mode: TubeMode, zone: Zone)
     // Rule 2: households stay together.
     case householdDoesNotFit(waiting: Int, room: Int)
@@ -29,6 +31,7 @@ public enum RuleViolation: Error, Sendable, Equatable {
         case .tubeFull: "tube_full"
         case .singleTubePersonInPooledTube: "single_tube_person"
         case .retestNeedsSingleTube: "retest_needs_single_tube"
+        case .notCleared: "not_cleared"
         case .modeNotAllowed: "mode_not_allowed"
         case .householdDoesNotFit: "household_does_not_fit"
         case .householdInOtherTube: "household_in_other_tube"
@@ -53,6 +56,8 @@ public enum RuleViolation: Error, Sendable, Equatable {
             "Resident \(resident) is flagged single-tube and is never pooled. Sample them into a single tube."
         case let .retestNeedsSingleTube(resident):
             "Resident \(resident) is pool-positive: their retest must be a single tube."
+        case let .notCleared(resident, standing):
+            "Resident \(resident) is not cleared since an earlier round (\(standing.rawValue)): they are sampled into a single tube until a single-tube negative clears them."
         case let .modeNotAllowed(mode, zone):
             "Tube mode \(mode.rawValue) is not allowed in a \(zone.rawValue) zone; allowed: \(zone.allowedModes.map(\.rawValue).joined(separator: ", "))."
         case let .householdDoesNotFit(waiting, room):

@@ -21,6 +21,8 @@ public struct SampleRequest: Sendable {
     /// waiting, only know ticket holders).
     public var checkedIn: Bool
     public var singleTube: Bool
+    /// Their standing across rounds: anyone not cleared is never pooled (rule 9).
+    public var standing: Standing
     /// The resident's outcome in this round, if any.
     public var outcome: Outcome?
     /// The tube of the resident's latest sample in this round, if any.
@@ -41,8 +43,9 @@ public struct SampleRequest: Sendable {
     public init(
         tube: Tube, resident: String, checkedIn: Bool, singleTube: Bool, outcome: Outcome?, latestSampleTube: String?,
         latestSampleDecided: Bool = true, householdWaiting: Int, householdInThisTube: Int,
-        householdOpenTubeElsewhere: String?, placesOwed: Int = 0
+        householdOpenTubeElsewhere: String?, placesOwed: Int = 0, standing: Standing = .cleared
     ) {
+        self.standing = standing
         self.tube = tube
         self.resident = resident
         self.checkedIn = checkedIn
@@ -89,6 +92,9 @@ public enum SampleAdmission: Sendable, Equatable {
             kind = .first
         }
 
+        if request.standing.needsSingleTube, tube.mode.isPooled {
+            throw .notCleared(resident: request.resident, standing: request.standing)
+        }
         if request.singleTube, tube.mode.isPooled {
             throw .singleTubePersonInPooledTube(resident: request.resident)
         }
@@ -97,7 +103,7 @@ public enum SampleAdmission: Sendable, Equatable {
 
         // Rule 2 concerns the first sample of pooled households, checked when
         // the household's first member enters this tube.
-        if kind == .first, tube.mode.isPooled, !request.singleTube, request.householdInThisTube == 0 {
+        if kind == .first, tube.mode.isPooled, !request.singleTube, !request.standing.needsSingleTube, request.householdInThisTube == 0 {
             if let other = request.householdOpenTubeElsewhere { throw .householdInOtherTube(tube: other) }
             let waiting = request.householdWaiting
             let capacity = tube.mode.capacity

@@ -21,7 +21,7 @@ public enum Conflict: Error, Sendable, Equatable {
     case webhookIDReused(webhookID: String)
     case labHasSecret(lab: String)
     case noRound
-    case tubesOpen(count: Int)
+    case tubesOpen(sites: [String])
     case subscriberRemoved(id: Int64)
     case backupExists(path: String)
     case databaseExists(path: String)
@@ -99,8 +99,8 @@ public enum Conflict: Error, Sendable, Equatable {
             "Lab \(lab) already has a webhook secret; use `swabline labs rotate \(lab)` for a new one."
         case .noRound:
             "No round is open. Open one with POST /v1/rounds."
-        case let .tubesOpen(count):
-            "\(count) tube(s) are still open at the stations: seal them before opening a new round."
+        case let .tubesOpen(sites):
+            "Tubes are still open at the stations of \(sites.joined(separator: ", ")): seal them before opening a new round there."
         case let .subscriberRemoved(id):
             "Subscriber \(id) was removed; add it again instead."
         case let .backupExists(path):

@@ -2,50 +2,146 @@ import GRDB
 import SwablineCore
 
 /// A round (轮次) of testing: coverage and outcomes are counted per round.
+/// Each site is in its own round, the last one it entered (rule 10).
 public struct RoundInfo: Sendable, Equatable, Codable {
     public var id: Int64
     public var name: String
     public var openedAt: String
 }
 
+/// Which sites a coordinator opens a round for.
+public enum RoundScope: Sendable, Equatable {
+    /// Every site.
+    case everySite
+    /// Every site whose address begins with this text ("廊坊市广阳区", or a whole city).
+    case district(String)
+    /// These sites (one or more ids).
+    case sites([String])
+}
+
+/// A round just opened, and the sites that entered it.
+public struct OpenedRound: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var name: String
+    public var openedAt: String
+    public var sites: [String]
+
+    public var round: RoundInfo { RoundInfo(id: id, name: name, openedAt: openedAt) }
+}
+
 extension Store {
-    /// The round new check-ins and tubes belong to: the one opened last.
-    static func currentRound(_ db: Database) throws -> RoundInfo {
-        guard let round = try RoundRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1")) else {
-            throw StoreError.conflict(.noRound)
-        }
+    /// The round a site's check-ins and tubes belong to: the last it entered.
+    static func currentRound(_ db: Database, site: String) throws -> RoundInfo {
+        guard let round = try RoundRecord.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT r.* FROM site_round sr JOIN round r ON r.id = sr.round_id WHERE sr.site_id = ? ORDER BY r.id DESC LIMIT 1
+                """), arguments: [site])
+        else { throw StoreError.conflict(.noRound) }
         return round.info
     }
 
-    public func currentRound() async throws -> RoundInfo {
-        try await read { try Self.currentRound($0) }
+    /// A round the site entered (`round_not_found` otherwise), or its current one.
+    static func siteRound(_ db: Database, site: String, round: Int64?) throws -> RoundInfo {
+        guard let round else { return try currentRound(db, site: site) }
+        guard let record = try RoundRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT r.* FROM site_round sr JOIN round r ON r.id = sr.round_id WHERE sr.site_id = ? AND r.id = ?"),
+            arguments: [site, round])
+        else { throw StoreError.notFound(kind: .round, code: String(round)) }
+        return record.info
     }
 
-    /// Opens a new round; from now on check-ins, tubes and outcomes count
-    /// toward it.
-    public func openRound(name: String) async throws -> RoundInfo {
+    /// The round opened last, for any site.
+    public func latestRound() async throws -> RoundInfo {
+        try await read { db in
+            guard let round = try RoundRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1")) else {
+                throw StoreError.conflict(.noRound)
+            }
+            return round.info
+        }
+    }
+
+    /// The site's current round, for the operator who holds the database file (the CLI).
+    public func currentRound(site: String) async throws -> RoundInfo {
+        try await read { db in
+            _ = try self.site(db, site)
+            return try Self.currentRound(db, site: site)
+        }
+    }
+
+    /// The site's current round, for its staff or a coordinator.
+    public func currentRound(site: String, by actor: Actor) async throws -> RoundInfo {
+        try await readSiteRound(site, by: actor) { _, round in round }
+    }
+
+    /// Every round the site entered, newest first (the dashboards' round picker).
+    public func siteRounds(site: String, by actor: Actor) async throws -> [RoundInfo] {
+        try Self.requireReader(actor, site: site)
+        return try await read { db in
+            _ = try self.site(db, site)
+            return try RoundRecord.fetchAll(
+                db.cachedStatement(sql: "SELECT r.* FROM site_round sr JOIN round r ON r.id = sr.round_id WHERE sr.site_id = ? ORDER BY r.id DESC"),
+                arguments: [site]
+            ).map(\.info)
+        }
+    }
+
+    /// Opens a new round for the sites in `scope`; from now on their
+    /// check-ins, tubes and outcomes count toward it. Refused while one of
+    /// those sites has an open tube (a tube belongs to the round it was
+    /// opened in); other sites' tubes do not matter.
+    public func openRound(name: String, for scope: RoundScope = .everySite) async throws -> OpenedRound {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 100 else {
             throw StoreError.invalid(field: "name", why: "must be 1 to 100 characters")
         }
         return try await write { db, now in
-            // A tube belongs to the round it was opened in; one still open would mix two rounds.
-            let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE state = ?"), arguments: [TubeState.open])!
-            guard open == 0 else {
-                throw StoreError.conflict(.tubesOpen(count: open))
+            let sites = try Self.sites(db, in: scope)
+            let open = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT DISTINCT site_id FROM tube WHERE state = ? ORDER BY site_id"), arguments: [TubeState.open]
+            ).filter(sites.contains)
+            guard open.isEmpty else { throw StoreError.conflict(.tubesOpen(sites: open)) }
+            try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute(arguments: [trimmed, now])
+            let round = RoundInfo(id: db.lastInsertedRowID, name: trimmed, openedAt: now)
+            for site in sites {
+                try db.cachedStatement(sql: "INSERT INTO site_round (site_id, round_id) VALUES (?, ?)").execute(arguments: [site, round.id])
             }
-            try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute( arguments: [trimmed, now])
-            return RoundInfo(id: db.lastInsertedRowID, name: trimmed, openedAt: now)
+            return OpenedRound(id: round.id, name: round.name, openedAt: round.openedAt, sites: sites)
+        }
+    }
+
+    /// The ids of the sites a scope names, refusing an unknown site or a district with none.
+    static func sites(_ db: Database, in scope: RoundScope) throws -> [String] {
+        let all = try SiteRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM site ORDER BY id"))
+        switch scope {
+        case .everySite:
+            return all.map(\.id)
+        case let .district(text):
+            let district = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let ids = all.filter { !district.isEmpty && $0.address.hasPrefix(district) }.map(\.id)
+            guard !ids.isEmpty else { throw StoreError.invalid(field: "district", why: "names no site: it must begin a site's address") }
+            return ids
+        case let .sites(ids):
+            guard !ids.isEmpty else { throw StoreError.invalid(field: "sites", why: "must name at least one site") }
+            for id in ids where !all.contains(where: { $0.id == id }) { throw StoreError.notFound(kind: .site, code: id) }
+            return Array(Set(ids)).sorted()
         }
     }
 
     /// Opens a first round when there is none, so a new install runs with no
-    /// set-up. Returns the current round.
+    /// set-up, and enters every site that is in no round yet (one imported
+    /// since) into the round opened last. Returns that round.
     public func ensureRound(defaultName: String) async throws -> RoundInfo {
         try await write { db, now in
-            if let round = try? Self.currentRound(db) { return round }
-            try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute( arguments: [defaultName, now])
-            return RoundInfo(id: db.lastInsertedRowID, name: defaultName, openedAt: now)
+            var round = try RoundRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1"))?.info
+            if round == nil {
+                try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute(arguments: [defaultName, now])
+                round = RoundInfo(id: db.lastInsertedRowID, name: defaultName, openedAt: now)
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO site_round (site_id, round_id) SELECT s.id, ? FROM site s
+                WHERE NOT EXISTS (SELECT 1 FROM site_round sr WHERE sr.site_id = s.id)
+                """).execute(arguments: [round!.id])
+            return round!
         }
     }
 }

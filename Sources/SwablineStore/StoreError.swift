@@ -48,6 +48,7 @@ public enum NotFoundKind: String, Sendable, Hashable, CaseIterable {
     case token
     case lab
     case backup
+    case round
 
     /// The wire code, `tube_not_found`.
     public var code: String { "\(rawValue)_not_found" }

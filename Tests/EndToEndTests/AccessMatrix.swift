@@ -114,6 +114,9 @@ enum AccessMatrix {
         "GET /v1/residents/{code}/outcome": Row(allowed: [.staff, .coordinator], path: "/v1/residents/FFY000001/outcome"),
         "GET /v1/rounds/current": Row(allowed: anyToken, path: "/v1/rounds/current"),
         "POST /v1/rounds": Row(allowed: [.coordinator], path: "/v1/rounds", body: #"{"name":"Round 2"}"#),
+        "GET /v1/sites/{site}/rounds": Row(allowed: [.staff, .coordinator], path: "\(site)/rounds"),
+        "POST /v1/residents/{code}/clearance": Row(
+            allowed: [.coordinator], path: "/v1/residents/FFY000001/clearance", body: #"{"reason":"negative single tube at the hospital"}"#),
         "GET /v1/anomalies": Row(allowed: [.staff, .coordinator], path: "/v1/anomalies?site=fangfeiyuan", setup: anomaly),
         "POST /v1/anomalies/{anomaly}/resolve": Row(
             allowed: [.coordinator], path: "/v1/anomalies/1/resolve", body: #"{"note":"retested single: negative"}"#, setup: anomaly),

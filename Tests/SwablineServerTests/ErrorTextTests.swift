@@ -13,7 +13,7 @@ struct ErrorTextTests {
     static let violations: [RuleViolation] = {
         let all: [RuleViolation] = [
             .tubeFull(tube: "T", capacity: 5), .singleTubePersonInPooledTube(resident: "R"), .retestNeedsSingleTube(resident: "R"),
-            .modeNotAllowed(mode: .pooled20, zone: .sealed), .householdDoesNotFit(waiting: 3, room: 2),
+            .notCleared(resident: "R", standing: .poolPositive), .modeNotAllowed(mode: .pooled20, zone: .sealed), .householdDoesNotFit(waiting: 3, room: 2),
             .householdInOtherTube(tube: "T"), .alreadySampled(resident: "R", tube: "T"), .notCheckedIn(resident: "R"),
             .tubeNotOpen(tube: "T", state: .sealed), .tubeStepSkipped(from: .open, event: .received),
             .boxStepSkipped(from: .packing, event: .pickedUp), .tubeCountMismatch(expected: 2, reported: 3), .emptyBox(box: "B"),
@@ -21,7 +21,7 @@ struct ErrorTextTests {
         ]
         for violation in all {
             switch violation {
-            case .tubeFull, .singleTubePersonInPooledTube, .retestNeedsSingleTube, .modeNotAllowed, .householdDoesNotFit,
+            case .tubeFull, .singleTubePersonInPooledTube, .retestNeedsSingleTube, .notCleared, .modeNotAllowed, .householdDoesNotFit,
                 .householdInOtherTube, .alreadySampled, .notCheckedIn, .tubeNotOpen, .tubeStepSkipped, .boxStepSkipped,
                 .tubeCountMismatch, .emptyBox, .testedAtOutOfRange, .headDoesNotFit:
                 break

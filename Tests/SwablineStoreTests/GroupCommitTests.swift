@@ -53,7 +53,7 @@ struct GroupCommitTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gc-\(UUID().uuidString).sqlite")
         let store = try Store(path: directory.path, maxBatch: 1)
         let rounds = try await withThrowingTaskGroup(of: RoundInfo.self) { group in
-            for index in 0..<20 { group.addTask { try await store.openRound(name: "R\(index)") } }
+            for index in 0..<20 { group.addTask { try await store.openRound(name: "R\(index)").round } }
             return try await group.reduce(into: [RoundInfo]()) { $0.append($1) }
         }
         #expect(Set(rounds.map(\.id)).count == 20)

@@ -317,7 +317,7 @@ struct StoreRuleTests {
         }
     }
 
-    @Test("a resent call gives the same group; a new round waits until every tube is sealed")
+    @Test("a resent call gives the same group; a site's new round waits until its tubes are sealed")
     func resentCallAndRounds() async throws {
         let f = try await Fixture.make()
         for code in try await f.household("1-1-202") {
@@ -327,9 +327,11 @@ struct StoreRuleTests {
         let first = try await f.store.callNext(site: Fixture.site, station: "s1", by: f.staff)
         let again = try await f.store.callNext(site: Fixture.site, station: "s1", by: f.staff)
         #expect(first.called.count == 4 && again.called == first.called)
-        await #expect(throws: StoreError.self) { try await f.store.openRound(name: "Round 2") }
+        await #expect(throws: StoreError.conflict(.tubesOpen(sites: [Fixture.site]))) {
+            try await f.store.openRound(name: "Round 2", for: .sites([Fixture.site]))
+        }
         _ = try await f.store.addSample(tube: "T1", resident: "FFY000006", by: f.staff)
         _ = try await f.store.sealTube("T1", by: f.staff)
-        #expect(try await f.store.openRound(name: "Round 2").name == "Round 2")
+        #expect(try await f.store.openRound(name: "Round 2").round.name == "Round 2")
     }
 }

@@ -26,7 +26,7 @@ struct MetaController {
         // operator's script sends no gate traffic before that (liveness stays /healthz).
         routes.get("readyz") { request, context in
             do {
-                let round = try await store.currentRound()
+                let round = try await store.latestRound()
                 let body = try WireFormat.encoder().encode(["status": "ready", "round": round.name])
                 return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
             } catch {

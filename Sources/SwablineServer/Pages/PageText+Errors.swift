@@ -5,6 +5,8 @@
 extension PageText {
     static let errorTitles: [(key: String, zh: String, en: String)] = [
         ("error_retest_needs_single_tube", "复检须单管", "Retest needs a single tube"),
+        ("error_not_cleared", "未解除风险，须单管", "Not cleared: single tube only"),
+        ("error_round_not_found", "未找到该轮次", "Round not found"),
         ("error_tube_not_open", "采样管未开启", "Tube is not open"),
         ("error_not_checked_in", "此人还没有签到", "Not checked in"),
         ("error_site_not_found", "未找到该采样点", "Site not found"),
@@ -47,6 +49,8 @@ extension PageText {
         "tube_full": "采样管已满：请封管，再扫描新管。",
         "single_tube_person": "此人须单管单检，不能混采：请用单管采样。",
         "retest_needs_single_tube": "此人混采阳性，复检必须用单管。",
+        "not_cleared": "此人前几轮的风险尚未解除，须单人单管采样，直到单管阴性或协调员解除。",
+        "round_not_found": "本点位没有这个轮次。",
         "mode_not_allowed": "当前风险区不允许这种混采模式，请改用允许的模式。",
         "household_does_not_fit": "同一户不能拆到两根管：这根管放不下这一户，请封管后用新管。",
         "household_in_other_tube": "这一户已有人在另一根未满的管中，请到那根管一起采样。",
@@ -68,7 +72,7 @@ extension PageText {
         "invalid_field": "填写有误，请按下面的说明修改。",
         "invalid_body": "提交的内容无法读取。",
         "no_round": "还没有开启轮次。",
-        "tubes_open": "还有采样管未封，请先封管再开新轮次。",
+        "tubes_open": "这些点位还有采样管未封，请先封管再开新轮次。",
         "conflict": "与已有记录冲突，未做任何更改。",
         "too_many_attempts": "登录失败次数过多，请稍后再试。",
         "tube_already_boxed": "这根管已装箱，随箱转运，不能在这里作废。",

@@ -26,16 +26,17 @@ extension Store {
         return (token, sites)
     }
 
-    /// Reads what staff of `site` and coordinators may see of the current
-    /// round: checks the reader and that the site exists, then runs `body`
-    /// with the round, all in one read.
+    /// Reads what staff of `site` and coordinators may see of one of its
+    /// rounds (its current one by default): checks the reader, that the
+    /// site exists and entered that round, then runs `body` with the round,
+    /// all in one read.
     func readSiteRound<T: Sendable>(
-        _ site: String, by actor: Actor, _ body: @Sendable @escaping (Database, RoundInfo) throws -> T
+        _ site: String, round: Int64? = nil, by actor: Actor, _ body: @Sendable @escaping (Database, RoundInfo) throws -> T
     ) async throws -> T {
         try Self.requireReader(actor, site: site)
         return try await read { db in
             _ = try self.site(db, site)
-            return try body(db, try Self.currentRound(db))
+            return try body(db, try Self.siteRound(db, site: site, round: round))
         }
     }
 

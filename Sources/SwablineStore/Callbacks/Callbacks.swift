@@ -38,6 +38,9 @@ public struct ResidentOutcomeCallback: Sendable, Codable, Equatable {
     public var testedAt: String?
     /// The tube was lost before any lab saw it: sample the resident again.
     public var tubeLost: Bool
+    /// Their standing across rounds after this result (rule 9): anyone not
+    /// `cleared` is sampled single-tube until a single-tube negative clears them.
+    public var standing: Standing
 }
 
 /// A subscriber as the CLI and the coordinator see it; its secret is shown

@@ -38,6 +38,10 @@ extension Store {
             members: members.map {
                 .init(resident: $0.residentID, sampleSequence: $0.sampleID, decidedBySequence: $0.decidedBySample, current: $0.current)
             })
+        if case let .labResult(result, _) = cause {
+            try applyResultToStandings(
+                db, result: result, mode: mode, round: round, members: members.map { ($0.residentID, $0.sampleID) }, now: now)
+        }
         let subscribers = try callbackSubscribers(db, of: .residentOutcome)
         for (resident, outcome) in outcomes {
             try db.cachedStatement(
@@ -53,7 +57,8 @@ extension Store {
                         SELECT r.code, r.site_id, (SELECT name FROM round WHERE id = ?) AS round FROM resident r WHERE r.id = ?
                         """), arguments: [round, resident])!
                 var callback = ResidentOutcomeCallback(
-                    resident: who.code, site: who.siteID, round: who.round, outcome: outcome, tube: tube, tubeLost: false)
+                    resident: who.code, site: who.siteID, round: who.round, outcome: outcome, tube: tube, tubeLost: false,
+                    standing: try standingState(db, resident: resident).standing)
                 switch cause {
                 case let .labResult(result, testedAt):
                     callback.tubeResult = result

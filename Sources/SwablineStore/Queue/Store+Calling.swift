@@ -10,7 +10,7 @@ extension Store {
         return try await write { db, now in
             _ = try self.site(db, site)
             let tube = try Self.stationTube(db, site: site, station: station)
-            let round = try Self.currentRound(db)
+            let round = try Self.currentRound(db, site: site)
             // A resent call (or one made before the last group was swabbed) gets that group again.
             let pending = try Int64.fetchAll(
                 db.cachedStatement(sql: "SELECT id FROM ticket WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = ? ORDER BY id"),
@@ -53,13 +53,13 @@ extension Store {
         try QueuedTicket.fetchAll(
             db.cachedStatement(sql: """
                 SELECT t.id, t.lane, t.overtaken, r.household_id,
-                  (r.single_tube OR coalesce(o.status, '') = ?) AS single_tube
+                  (r.single_tube OR coalesce(o.status, '') = ? OR \(notCleared("r"))) AS single_tube
                 FROM ticket t JOIN resident r ON r.id = t.resident_id
                 LEFT JOIN outcome o ON o.round_id = t.round_id AND o.resident_id = t.resident_id
                 WHERE t.round_id = ? AND t.site_id = ? AND t.status = ?
                 ORDER BY t.id
                 """),
-            arguments: [Outcome.poolPositive, round, site, TicketStatus.waiting]
+            arguments: [Outcome.poolPositive, Standing.cleared, round, site, TicketStatus.waiting]
         ).map(\.waiting)
     }
 
@@ -98,11 +98,11 @@ extension Store {
                 UNION
                 SELECT r.household_id FROM ticket k JOIN resident r ON r.id = k.resident_id
                 WHERE k.round_id = :round AND k.site_id = :site AND k.status = :called AND k.station_id <> :station
-                  AND NOT r.single_tube
+                  AND NOT r.single_tube AND NOT \(notCleared("r", named: "cleared"))
                 """),
             arguments: [
                 "round": round, "site": site, "tube": tube, "station": station,
-                "open": TubeState.open, "single": TubeMode.single, "called": TicketStatus.called,
+                "open": TubeState.open, "single": TubeMode.single, "called": TicketStatus.called, "cleared": Standing.cleared,
             ]))
     }
 }

@@ -16,7 +16,7 @@ extension Store {
         try Self.requireCode(code, field: "resident_code")
         return try await write { db, now in
             _ = try self.site(db, site)
-            let round = try Self.currentRound(db)
+            let round = try Self.currentRound(db, site: site)
             var registered = false
             var found = try Self.residentRow(db, code: code)
             if found == nil, let walkIn {

@@ -14,6 +14,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case anomalyResolved = "anomaly_resolved"
     /// A tube was reported lost (dropped, broken, a wrong barcode opened), with the reason.
     case tubeLost = "tube_lost"
+    /// A coordinator cleared a resident's standing (rule 9), with the reason.
+    case cleared
 }
 
 /// One line of a trail: an audit event or a custody step, in time order.

@@ -87,7 +87,7 @@ extension Store {
             _ = try self.site(db, site)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM station WHERE site_id = ? AND id = ?", arguments: [site, station]) != nil
             else { throw StoreError.notFound(kind: .station, code: station) }
-            let round = try Self.currentRound(db)
+            let round = try Self.currentRound(db, site: site)
             let open = try String.fetchOne(
                 db.cachedStatement(sql: "SELECT code FROM tube WHERE site_id = ? AND station_id = ? AND state = ?"),
                 arguments: [site, station, TubeState.open])

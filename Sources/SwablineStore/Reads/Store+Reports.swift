@@ -11,6 +11,8 @@ public struct PersonLine: Sendable, Codable, Equatable {
     public var room: String
     public var household: String
     public var outcome: Outcome?
+    /// Their standing across rounds, when it is not `cleared` (rule 9).
+    public var standing: Standing?
 }
 
 public struct CoverageReport: Sendable, Codable, Equatable {
@@ -41,26 +43,11 @@ public struct RetestReport: Sendable, Codable, Equatable {
     public var buildings: [Building]
 }
 
-public struct OutcomeReport: Sendable, Codable, Equatable {
-    public struct Sample: Sendable, Codable, Equatable {
-        public var tube: String
-        public var mode: TubeMode
-        public var sampledAt: String
-        public var retest: Bool
-        public var result: TubeResult?
-    }
-
-    public var resident: ResidentView
-    public var round: String
-    public var outcome: Outcome?
-    public var samples: [Sample]
-}
-
 extension Store {
     /// Who was expected, checked in, sampled and resulted this round, per
     /// building, unit and household; and who is still missing.
-    public func coverage(site: String, by actor: Actor) async throws -> CoverageReport {
-        try await readSiteRound(site, by: actor) { db, round in
+    public func coverage(site: String, round: Int64? = nil, by actor: Actor) async throws -> CoverageReport {
+        try await readSiteRound(site, round: round, by: actor) { db, round in
             let rows = try HouseholdCoverageRow.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT h.building, h.unit, h.room, h.key,
@@ -79,7 +66,8 @@ extension Store {
             let missing = try PersonLineRow.fetchAll(
                 db,
                 sql: """
-                    SELECT \(ResidentAtHome.columns), NULL AS status FROM resident r JOIN household h ON h.id = r.household_id
+                    SELECT \(ResidentAtHome.columns), NULL AS status, st.status AS standing FROM resident r
+                    JOIN household h ON h.id = r.household_id LEFT JOIN standing st ON st.resident_id = r.id
                     WHERE r.site_id = ? AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = ? AND s.resident_id = r.id)
                     """,
                 arguments: [site, round.id]
@@ -97,19 +85,30 @@ extension Store {
 
     /// Who must be sampled again (pool-positive: isolate and single-tube
     /// retest; invalid: resample), by building and household, for the
-    /// door-to-door teams.
-    public func retests(site: String, by actor: Actor) async throws -> RetestReport {
-        try await readSiteRound(site, by: actor) { db, round in
+    /// door-to-door teams. In the site's current round this includes whoever
+    /// an earlier round left not cleared (rule 9) and is not yet sampled.
+    public func retests(site: String, round: Int64? = nil, by actor: Actor) async throws -> RetestReport {
+        try await readSiteRound(site, round: round, by: actor) { db, round in
+            let current = try Self.currentRound(db, site: site).id == round.id
             let people = try PersonLineRow.fetchAll(
                 db,
                 sql: """
-                    SELECT \(ResidentAtHome.columns), o.status FROM outcome o
+                    SELECT \(ResidentAtHome.columns), o.status, st.status AS standing FROM outcome o
                     JOIN resident r ON r.id = o.resident_id JOIN household h ON h.id = r.household_id
-                    WHERE o.round_id = ? AND r.site_id = ? AND o.status IN (?, ?)
+                    LEFT JOIN standing st ON st.resident_id = r.id
+                    WHERE o.round_id = :round AND r.site_id = :site AND o.status IN (:poolPositive, :invalid)
                       AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id
                                       AND s.id > coalesce(o.decided_by_sample, 0))
+                    UNION ALL
+                    SELECT \(ResidentAtHome.columns), NULL, st.status FROM standing st
+                    JOIN resident r ON r.id = st.resident_id JOIN household h ON h.id = r.household_id
+                    WHERE :current AND r.site_id = :site AND st.status <> :cleared
+                      AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.round_id = :round AND o.resident_id = r.id)
                     """,
-                arguments: [round.id, site, Outcome.poolPositive, Outcome.invalid]
+                arguments: [
+                    "round": round.id, "site": site, "poolPositive": Outcome.poolPositive, "invalid": Outcome.invalid,
+                    "current": current, "cleared": Standing.cleared,
+                ]
             ).map(\.line).sorted(by: Self.addressOrder)
             var buildings: [RetestReport.Building] = []
             for person in people {
@@ -127,26 +126,4 @@ extension Store {
         }
     }
 
-    /// One resident's outcome this round and the samples behind it.
-    public func outcome(resident code: String, by actor: Actor) async throws -> OutcomeReport {
-        try Self.requireCode(code, field: "resident_code")
-        return try await read { db in
-            guard let row = try Self.residentRow(db, code: code), actor.canRead(site: row.resident.siteID) else {
-                if case .staff = actor { throw StoreError.notFound(kind: .resident, code: code) }
-                if case .coordinator = actor { throw StoreError.notFound(kind: .resident, code: code) }
-                throw StoreError.forbidden("This needs a staff token of the resident's site or a coordinator token.")
-            }
-            let round = try Self.currentRound(db)
-            let status = try Outcome.fetchOne(
-                db.cachedStatement(sql: "SELECT status FROM outcome WHERE round_id = ? AND resident_id = ?"), arguments: [round.id, row.resident.id])
-            let samples = try ResidentSampleRow.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT s.*, t.mode, t.result FROM sample s JOIN tube t ON t.code = s.tube_code
-                    WHERE s.round_id = ? AND s.resident_id = ? ORDER BY s.id
-                    """),
-                arguments: [round.id, row.resident.id]
-            ).map(\.report)
-            return OutcomeReport(resident: row.view, round: round.name, outcome: status, samples: samples)
-        }
-    }
 }

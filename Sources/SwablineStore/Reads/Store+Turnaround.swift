@@ -21,8 +21,8 @@ public struct TurnaroundReport: Sendable, Equatable {
 extension Store {
     /// The turnaround of a site's samples in the current round, for staff of
     /// the site and coordinators.
-    public func turnaround(site: String, by actor: Actor) async throws -> TurnaroundReport {
-        try await readSiteRound(site, by: actor) { db, round in
+    public func turnaround(site: String, round: Int64? = nil, by actor: Actor) async throws -> TurnaroundReport {
+        try await readSiteRound(site, round: round, by: actor) { db, round in
             // Tubes get their own `received` and `resulted` events when their box is received
             // and when their result is applied; each happens once per tube. A lost tube never
             // arrives, so its samples are not awaited (its people are on the retest list).

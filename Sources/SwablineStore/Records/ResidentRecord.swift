@@ -95,20 +95,23 @@ struct ResidentAtHome: FetchableRecord, Sendable {
 struct PersonLineRow: FetchableRecord, Sendable {
     var person: ResidentAtHome
     var outcome: Outcome?
+    var standing: Standing?
 
     enum Columns {
         static let status = Column("status")
+        static let standing = Column("standing")
     }
 
     init(row: Row) throws {
         person = try ResidentAtHome(row: row)
         outcome = try row.decode(forColumn: Columns.status)
+        standing = try row.decode(forColumn: Columns.standing)
     }
 
     var line: PersonLine {
         PersonLine(
             code: person.resident.code, name: person.resident.name, phone: PersonalData.maskPhone(person.resident.phone),
             building: person.household.building, unit: person.household.unit, room: person.household.room,
-            household: person.household.key, outcome: outcome)
+            household: person.household.key, outcome: outcome, standing: standing == .cleared ? nil : standing)
     }
 }

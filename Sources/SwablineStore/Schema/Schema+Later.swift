@@ -151,5 +151,34 @@ extension Schema {
                 try db.execute(sql: "UPDATE tube SET capacity = ? WHERE mode = ?", arguments: [mode.capacity, mode])
             }
         }
+        migrator.registerMigration("v12: each site is in its own round") { db in
+            // A round was global: every site entered Round N+1 at once, refused while any tube
+            // anywhere was open. A round is now entered by the sites it was opened for; a site's
+            // current round is the last it entered. Rounds opened before were every site's.
+            try db.execute(sql: """
+                CREATE TABLE site_round (
+                    site_id TEXT NOT NULL REFERENCES site(id),
+                    round_id INTEGER NOT NULL REFERENCES round(id),
+                    PRIMARY KEY (site_id, round_id)
+                ) WITHOUT ROWID;
+                INSERT INTO site_round (site_id, round_id) SELECT s.id, r.id FROM site s CROSS JOIN round r;
+                """)
+        }
+        migrator.registerMigration("v13: a standing carried across rounds") { db in
+            // Rule 9: who is not cleared by an earlier round is never pooled. The standing is a
+            // projection of results (written with them, in their transaction), so it is
+            // computed here from the results already recorded, by the core's own fold.
+            try db.execute(sql: """
+                CREATE TABLE standing (
+                    resident_id INTEGER PRIMARY KEY REFERENCES resident(id),
+                    status TEXT NOT NULL,
+                    decided_by_sample INTEGER,
+                    round_id INTEGER NOT NULL REFERENCES round(id),
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX standing_not_cleared ON standing(status);
+                """)
+            try StandingBackfill.run(db)
+        }
     }
 }

@@ -47,16 +47,19 @@ public protocol LabInbox: Sendable {
 public protocol RoundReports: Sendable {
     func siteList() async throws -> [(id: String, name: String)]
     func siteSummary(_ site: String, by actor: Actor) async throws -> SiteSummary
-    func coverage(site: String, by actor: Actor) async throws -> CoverageReport
-    func retests(site: String, by actor: Actor) async throws -> RetestReport
-    func outcome(resident code: String, by actor: Actor) async throws -> OutcomeReport
-    func turnaround(site: String, by actor: Actor) async throws -> TurnaroundReport
+    func coverage(site: String, round: Int64?, by actor: Actor) async throws -> CoverageReport
+    func retests(site: String, round: Int64?, by actor: Actor) async throws -> RetestReport
+    func outcome(resident code: String, round: Int64?, by actor: Actor) async throws -> OutcomeReport
+    func turnaround(site: String, round: Int64?, by actor: Actor) async throws -> TurnaroundReport
+    func clearStanding(resident code: String, reason: String, by actor: Actor) async throws -> StandingChange
     func anomalies(site: String?, filter: AnomalyFilter, by actor: Actor) async throws -> [AnomalyView]
     func resolveAnomaly(id: Int64, note: String, by actor: Actor) async throws -> AnomalyView
     func auditTrail(_ subject: AuditSubject, by actor: Actor, limit: Int) async throws -> [AuditEntry]
     func revealResident(code: String, reason: String, by actor: Actor) async throws -> RevealedResident
-    func currentRound() async throws -> RoundInfo
-    func openRound(name: String) async throws -> RoundInfo
+    func latestRound() async throws -> RoundInfo
+    func currentRound(site: String, by actor: Actor) async throws -> RoundInfo
+    func siteRounds(site: String, by actor: Actor) async throws -> [RoundInfo]
+    func openRound(name: String, for scope: RoundScope) async throws -> OpenedRound
 }
 
 /// Who is asking: bearer tokens and session cookies resolved to actors.
@@ -91,6 +94,15 @@ extension Store: QueueDesk, TubeDesk, BoxCustody, LabInbox, RoundReports, Creden
 extension RoundReports {
     public func auditTrail(_ subject: AuditSubject, by actor: Actor) async throws -> [AuditEntry] {
         try await auditTrail(subject, by: actor, limit: 1_000)
+    }
+    // A site's current round, unless a report asks for another.
+    public func coverage(site: String, by actor: Actor) async throws -> CoverageReport { try await coverage(site: site, round: nil, by: actor) }
+    public func retests(site: String, by actor: Actor) async throws -> RetestReport { try await retests(site: site, round: nil, by: actor) }
+    public func turnaround(site: String, by actor: Actor) async throws -> TurnaroundReport {
+        try await turnaround(site: site, round: nil, by: actor)
+    }
+    public func outcome(resident code: String, by actor: Actor) async throws -> OutcomeReport {
+        try await outcome(resident: code, round: nil, by: actor)
     }
 }
 

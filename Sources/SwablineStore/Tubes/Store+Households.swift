@@ -4,7 +4,7 @@ import SwablineCore
 /// What rule 2 needs to know of a resident's household when they are
 /// scanned into a tube.
 struct HouseholdFacts {
-    /// Members checked in and not yet sampled this round (pooled ones only), besides this resident.
+    /// Members checked in and not yet sampled this round (pooled ones only: not single-tube, cleared), besides this resident.
     var waitingOthers: Int
     /// Members already in this tube.
     var inThisTube: Int
@@ -22,10 +22,10 @@ extension Store {
             db.cachedStatement(sql: """
                 SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
                 WHERE t.round_id = ? AND r.household_id = ? AND t.status IN (?, ?) AND r.id <> ?
-                  AND NOT r.single_tube
+                  AND NOT r.single_tube AND NOT \(notCleared("r"))
                   AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)
                 """),
-            arguments: [round, household, TicketStatus.waiting, TicketStatus.called, resident.id])!
+            arguments: [round, household, TicketStatus.waiting, TicketStatus.called, resident.id, Standing.cleared])!
         let inThisTube = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT count(*) FROM sample s JOIN resident r ON r.id = s.resident_id WHERE s.tube_code = ? AND r.household_id = ?"),
             arguments: [tube.code, household])!
@@ -42,12 +42,12 @@ extension Store {
         let owed = try Int.fetchOne(
             db.cachedStatement(sql: """
                 SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
-                WHERE t.round_id = ? AND t.status IN (?, ?) AND NOT r.single_tube AND r.household_id <> ?
+                WHERE t.round_id = ? AND t.status IN (?, ?) AND NOT r.single_tube AND NOT \(notCleared("r")) AND r.household_id <> ?
                   AND r.household_id IN (SELECT r2.household_id FROM sample s JOIN resident r2 ON r2.id = s.resident_id
                                          WHERE s.tube_code = ? AND s.retest = 0)
                   AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)
                 """),
-            arguments: [round, TicketStatus.waiting, TicketStatus.called, household, tube.code])!
+            arguments: [round, TicketStatus.waiting, TicketStatus.called, Standing.cleared, household, tube.code])!
         return HouseholdFacts(waitingOthers: waitingOthers, inThisTube: inThisTube, elsewhere: elsewhere, owed: owed)
     }
 }

@@ -64,7 +64,8 @@ extension Store {
             resident: resident.code, checkedIn: checkedIn, singleTube: resident.singleTube, outcome: outcome?.status,
             latestSampleTube: latest?.tubeCode, latestSampleDecided: latest.map { $0.id == outcome?.decidedBySample } ?? false,
             householdWaiting: household.waitingOthers + 1, householdInThisTube: household.inThisTube,
-            householdOpenTubeElsewhere: household.elsewhere, placesOwed: household.owed)
+            householdOpenTubeElsewhere: household.elsewhere, placesOwed: household.owed,
+            standing: try standingState(db, resident: resident.id).standing)
     }
 
     /// Writes the sample into the next slot, marks the ticket sampled and

@@ -24,7 +24,7 @@ extension Store {
             {
                 throw StoreError.conflict(.stationHasOpenTube(station: station, tube: open))
             }
-            let round = try Self.currentRound(db)
+            let round = try Self.currentRound(db, site: site)
             try db.cachedStatement(
                 sql: "INSERT INTO tube (code, site_id, round_id, station_id, mode, capacity, state, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             ).execute(arguments: [code, site, round.id, station, mode, mode.capacity, TubeState.open, now])

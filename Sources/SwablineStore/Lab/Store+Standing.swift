@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import SwablineCore
+
+/// Rule 9: a standing carried across rounds. It is a projection of results
+/// and clearances, written in the same transaction as its cause; the
+/// core's `StandingState.after` decides every change.
+extension Store {
+    /// The resident's standing (cleared when nothing was ever held against them).
+    static func standingState(_ db: Database, resident: Int64) throws -> StandingState {
+        try StandingRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM standing WHERE resident_id = ?"), arguments: [resident])?.state
+            ?? .cleared
+    }
+
+    /// Applies one event to a resident's standing and writes it if it changed. Returns the new state.
+    @discardableResult
+    static func applyStanding(_ db: Database, resident: Int64, _ event: StandingEvent, round: Int64, now: String) throws -> StandingState {
+        let before = try standingState(db, resident: resident)
+        let after = before.after(event)
+        guard after != before else { return before }
+        try db.cachedStatement(sql: """
+            INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
+              round_id = excluded.round_id, updated_at = excluded.updated_at
+            """).execute(arguments: [resident, after.standing, after.decidedBySample, round, now])
+        return after
+    }
+
+    /// What a tube's result does to its members' standings, and to their
+    /// households' when a single tube is positive (household contacts).
+    static func applyResultToStandings(
+        _ db: Database, result: TubeResult, mode: TubeMode, round: Int64, members: [(resident: Int64, sample: Int64)], now: String
+    ) throws {
+        for member in members {
+            try applyStanding(db, resident: member.resident, .result(result, mode: mode, sample: member.sample), round: round, now: now)
+            guard result == .positive, !mode.isPooled else { continue }
+            for contact in try Int64.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT o.id FROM resident r JOIN resident o ON o.household_id = r.household_id AND o.id <> r.id WHERE r.id = ?
+                    """), arguments: [member.resident])
+            {
+                try applyStanding(db, resident: contact, .householdPositive(sample: member.sample), round: round, now: now)
+            }
+        }
+    }
+
+    /// SQL that is true when the resident aliased `alias` is not cleared;
+    /// bind `Standing.cleared` once for it, where it stands.
+    static func notCleared(_ alias: String, named argument: String? = nil) -> String {
+        "EXISTS (SELECT 1 FROM standing st WHERE st.resident_id = \(alias).id AND st.status <> \(argument.map { ":" + $0 } ?? "?"))"
+    }
+}
+
+/// Computes every standing from the results on record, as if each had been
+/// applied as it came in sample order (migration v13, and the projection test).
+enum StandingBackfill {
+    static func states(_ db: Database) throws -> [Int64: (state: StandingState, round: Int64)] {
+        let rows = try StandingEventRow.fetchAll(db, sql: """
+            SELECT \(StandingEventRow.columns) FROM sample s JOIN tube t ON t.code = s.tube_code JOIN resident r ON r.id = s.resident_id
+            WHERE t.result IS NOT NULL ORDER BY s.id
+            """)
+        let households = Dictionary(grouping: try Row.fetchAll(db, sql: "SELECT id, household_id FROM resident"), by: { $0["household_id"] as Int64 })
+            .mapValues { $0.map { $0["id"] as Int64 } }
+        var events: [Int64: [(sample: Int64, round: Int64, event: StandingEvent)]] = [:]
+        for row in rows {
+            events[row.residentID, default: []].append((row.sampleID, row.roundID, .result(row.result, mode: row.mode, sample: row.sampleID)))
+            guard row.result == .positive, !row.mode.isPooled else { continue }
+            for contact in households[row.householdID] ?? [] where contact != row.residentID {
+                events[contact, default: []].append((row.sampleID, row.roundID, .householdPositive(sample: row.sampleID)))
+            }
+        }
+        return events.mapValues { list in
+            let ordered = list.sorted { $0.sample < $1.sample }
+            return (StandingState.fold(ordered.map(\.event)), ordered.last!.round)
+        }
+    }
+
+    static func run(_ db: Database) throws {
+        for (resident, entry) in try states(db) where entry.state != .cleared {
+            try db.execute(
+                sql: "INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [resident, entry.state.standing, entry.state.decidedBySample, entry.round, Timestamp.string(Date())])
+        }
+    }
+}
