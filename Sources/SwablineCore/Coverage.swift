@@ -5,18 +5,46 @@ public struct CoverageCounts: Sendable, Hashable, Codable {
     public var checkedIn = 0
     public var sampled = 0
     public var resulted = 0
+    /// Not sampled, closed with a reason (`MissingReason`).
+    public var closed = 0
+    /// Not sampled and no reason yet: open tasks for the door-to-door team.
+    public var open: Int { max(0, expected - sampled - closed) }
 
-    public init(expected: Int = 0, checkedIn: Int = 0, sampled: Int = 0, resulted: Int = 0) {
+    public init(expected: Int = 0, checkedIn: Int = 0, sampled: Int = 0, resulted: Int = 0, closed: Int = 0) {
         self.expected = expected
         self.checkedIn = checkedIn
         self.sampled = sampled
         self.resulted = resulted
+        self.closed = closed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case expected, checkedIn, sampled, resulted, closed, open
+    }
+
+    // `open` is sent for readers' sake and derived, never read back.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            expected: try c.decode(Int.self, forKey: .expected), checkedIn: try c.decode(Int.self, forKey: .checkedIn),
+            sampled: try c.decode(Int.self, forKey: .sampled), resulted: try c.decode(Int.self, forKey: .resulted),
+            closed: try c.decodeIfPresent(Int.self, forKey: .closed) ?? 0)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(expected, forKey: .expected)
+        try c.encode(checkedIn, forKey: .checkedIn)
+        try c.encode(sampled, forKey: .sampled)
+        try c.encode(resulted, forKey: .resulted)
+        try c.encode(closed, forKey: .closed)
+        try c.encode(open, forKey: .open)
     }
 
     public static func + (a: CoverageCounts, b: CoverageCounts) -> CoverageCounts {
         CoverageCounts(
             expected: a.expected + b.expected, checkedIn: a.checkedIn + b.checkedIn, sampled: a.sampled + b.sampled,
-            resulted: a.resulted + b.resulted)
+            resulted: a.resulted + b.resulted, closed: a.closed + b.closed)
     }
 }
 

@@ -10,11 +10,14 @@ public struct RosterEntry: Sendable, Hashable {
     public var household: String
     public var priority: Bool
     public var singleTube: Bool
+    /// Cannot come down (bedridden, frail): sampled at home (上门采样). An optional column.
+    public var homebound: Bool
 
     public init(
         code: String, name: String, idNumber: String, phone: String, building: String, unit: String, room: String,
-        household: String, priority: Bool, singleTube: Bool
+        household: String, priority: Bool, singleTube: Bool, homebound: Bool = false
     ) {
+        self.homebound = homebound
         self.code = code
         self.name = name
         self.idNumber = idNumber
@@ -116,12 +119,12 @@ public enum RosterCheck {
         }
         let building = require("building"), unit = require("unit"), room = require("room")
         let household = require("household")
-        let priority = flag("priority"), singleTube = flag("single_tube")
+        let priority = flag("priority"), singleTube = flag("single_tube"), homebound = flag("homebound")
         guard problems.isEmpty else { return .failure(SiteProblems(problems)) }
         return .success(
             RosterEntry(
                 code: code, name: name, idNumber: idNumber, phone: phone, building: building, unit: unit, room: room,
-                household: household, priority: priority, singleTube: singleTube))
+                household: household, priority: priority, singleTube: singleTube, homebound: homebound))
     }
 
     /// Checks what only the whole roster shows: codes and ID numbers used

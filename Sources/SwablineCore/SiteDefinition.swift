@@ -56,11 +56,21 @@ public struct SiteDefinition: Sendable, Hashable {
     public var closes: LocalTime
     public var stations: [Station]
     public var slots: [Slot]
+    /// Days of home isolation after a positive or pool-positive result, for the site's zone.
+    public var isolationDays: Int
+    /// Whether the gate asks for a temperature at check-in (扫码、登记、测温).
+    public var triageTemperature: Bool
+
+    /// Home isolation lasts this long unless `site.toml` says otherwise for the zone.
+    public static let defaultIsolationDays = 7
 
     public init(
         id: String, name: String, address: String, timeZone: String, zone: Zone, poolMode: TubeMode, lab: String,
-        opens: LocalTime, closes: LocalTime, stations: [Station], slots: [Slot]
+        opens: LocalTime, closes: LocalTime, stations: [Station], slots: [Slot],
+        isolationDays: Int = SiteDefinition.defaultIsolationDays, triageTemperature: Bool = false
     ) {
+        self.isolationDays = isolationDays
+        self.triageTemperature = triageTemperature
         self.id = id
         self.name = name
         self.address = address

@@ -133,6 +133,7 @@ public func buildRouter(
     authenticated.addRoutes(TubeController(store: store).endpoints)
     authenticated.addRoutes(BoxController(store: store).endpoints)
     authenticated.addRoutes(ReportController(store: store).endpoints)
+    authenticated.addRoutes(CampaignController(store: store).endpoints)
     authenticated.addRoutes(CallbackController(store: store).endpoints)
     authenticated.addRoutes(AuditController(store: store).endpoints)
     authenticated.addRoutes(AnomalyController(store: store).endpoints)

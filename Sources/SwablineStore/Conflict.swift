@@ -22,6 +22,8 @@ public enum Conflict: Error, Sendable, Equatable {
     case labHasSecret(lab: String)
     case noRound
     case tubesOpen(sites: [String])
+    /// A follow-up for someone sampled in this round.
+    case notMissing(resident: String)
     case subscriberRemoved(id: Int64)
     case backupExists(path: String)
     case databaseExists(path: String)
@@ -41,6 +43,7 @@ public enum Conflict: Error, Sendable, Equatable {
         case labHasSecret = "lab_has_secret"
         case noRound = "no_round"
         case tubesOpen = "tubes_open"
+        case notMissing = "not_missing"
         case subscriberRemoved = "subscriber_removed"
         case backupExists = "backup_exists"
         case databaseExists = "database_exists"
@@ -61,6 +64,7 @@ public enum Conflict: Error, Sendable, Equatable {
         case .labHasSecret: .labHasSecret
         case .noRound: .noRound
         case .tubesOpen: .tubesOpen
+        case .notMissing: .notMissing
         case .subscriberRemoved: .subscriberRemoved
         case .backupExists: .backupExists
         case .databaseExists: .databaseExists
@@ -99,6 +103,8 @@ public enum Conflict: Error, Sendable, Equatable {
             "Lab \(lab) already has a webhook secret; use `swabline labs rotate \(lab)` for a new one."
         case .noRound:
             "No round is open. Open one with POST /v1/rounds."
+        case let .notMissing(resident):
+            "Resident \(resident) was sampled in this round: they are not missing, and need no reason."
         case let .tubesOpen(sites):
             "Tubes are still open at the stations of \(sites.joined(separator: ", ")): seal them before opening a new round there."
         case let .subscriberRemoved(id):

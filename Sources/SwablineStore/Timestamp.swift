@@ -24,6 +24,17 @@ public enum Timestamp {
         return (try? style.parse(text)) ?? (try? plain.parse(text))
     }
 
+    /// The local calendar day (`YYYY-MM-DD`) of a stored time in a site's
+    /// time zone: isolation days are the site's days, not UTC's.
+    public static func localDay(_ text: String, timeZone: String) -> String? {
+        guard let date = date(text), let zone = TimeZone(identifier: timeZone) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(c.year!)-\(two(c.month!))-\(two(c.day!))"
+    }
+
     /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`.
     static func isRFC3339(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

@@ -115,6 +115,14 @@ enum AccessMatrix {
         "GET /v1/rounds/current": Row(allowed: anyToken, path: "/v1/rounds/current"),
         "POST /v1/rounds": Row(allowed: [.coordinator], path: "/v1/rounds", body: #"{"name":"Round 2"}"#),
         "GET /v1/sites/{site}/rounds": Row(allowed: [.staff, .coordinator], path: "\(site)/rounds"),
+        "GET /v1/sites/{site}/isolation": Row(allowed: [.staff, .coordinator], path: "\(site)/isolation"),
+        "GET /v1/isolation": Row(allowed: [.coordinator], path: "/v1/isolation"),
+        "GET /v1/sites/{site}/referrals": Row(allowed: [.staff, .coordinator], path: "\(site)/referrals"),
+        "GET /v1/sites/{site}/home-visits": Row(allowed: [.staff, .coordinator], path: "\(site)/home-visits"),
+        "POST /v1/residents/{code}/homebound": Row(
+            allowed: [.staff, .coordinator], path: "/v1/residents/FFY000001/homebound", body: #"{"homebound":true}"#),
+        "POST /v1/residents/{code}/follow-up": Row(
+            allowed: [.staff, .coordinator], path: "/v1/residents/FFY000001/follow-up", body: #"{"reason":"not_at_home"}"#),
         "POST /v1/residents/{code}/clearance": Row(
             allowed: [.coordinator], path: "/v1/residents/FFY000001/clearance", body: #"{"reason":"negative single tube at the hospital"}"#),
         "GET /v1/anomalies": Row(allowed: [.staff, .coordinator], path: "/v1/anomalies?site=fangfeiyuan", setup: anomaly),
@@ -157,6 +165,10 @@ enum AccessMatrix {
             allowed: [.coordinator], path: "/sites/fangfeiyuan/dashboard", body: "action=resolve&anomaly=1&note=retested", setup: anomaly),
         "GET /sites/{site}/dashboard/missing": Row(
             allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/dashboard/missing?building=1"),
+        "GET /sites/{site}/isolation": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/isolation"),
+        // Staff are sent on to their own site's list.
+        "GET /isolation": Row(allowed: [.staff, .otherStaff, .coordinator], path: "/isolation"),
+        "GET /sites/{site}/home-visits": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/home-visits"),
         "GET /sites/{site}/board": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/board"),
         "GET /sites/{site}/board/events": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/board/events"),
     ]

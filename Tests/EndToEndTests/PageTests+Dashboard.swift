@@ -16,7 +16,8 @@ extension PageTests {
         guard let start = html.range(of: "<table id=\"\(id)\"") else { return -1 }
         let rest = html[start.upperBound...]
         let table = rest[..<(rest.range(of: "</table>")?.lowerBound ?? rest.endIndex)]
-        return table.components(separatedBy: "<tr><td>").count - 1
+        // A row of data: `<tr …>` followed by a `<td>` (the header row holds `<th>`).
+        return table.matches(of: /<tr[^>]*>\s*<td/).count
     }
 
     static func json(_ response: TestResponse) throws -> [String: Any] {

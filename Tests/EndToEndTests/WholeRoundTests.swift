@@ -162,7 +162,11 @@ struct WholeRoundTests {
             let coverage = try await http.send("GET", "/v1/sites/fangfeiyuan/coverage", token: server.coordinator)
             let counts = coverage.json["counts"] as? [String: Int] ?? [:]
             let came = roster.people.count - Self.noShows.count
-            #expect(counts == ["expected": roster.people.count, "checked_in": came, "sampled": came, "resulted": came], "\(coverage)")
+            #expect(
+                counts == [
+                    "expected": roster.people.count, "checked_in": came, "sampled": came, "resulted": came, "closed": 0,
+                    "open": Self.noShows.count,
+                ], "\(coverage)")
             #expect(Set((coverage.json["missing"] as? [[String: Any]] ?? []).map { $0["code"] as! String }) == Self.noShows)
 
             // Rule 7 over HTTP: another site's staff and a courier see nothing here.

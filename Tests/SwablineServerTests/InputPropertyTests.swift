@@ -80,7 +80,8 @@ struct InputPropertyTests {
                 { _ = try APIDecoder.decode(QueueController.CheckInRequest.self, from: body).walkIn() },
                 { _ = try APIDecoder.decode(TubeController.OpenRequest.self, from: body) },
                 { _ = try APIDecoder.decode(BoxController.PickupRequest.self, from: body) },
-                { _ = try APIDecoder.decode(ReportController.OpenRoundRequest.self, from: body) },
+                { _ = try APIDecoder.decode(CampaignController.OpenRoundRequest.self, from: body).scope() },
+                { _ = try APIDecoder.decode(CampaignController.FollowUpRequest.self, from: body) },
             ] as [() throws -> Void] {
                 do {
                     try decode()

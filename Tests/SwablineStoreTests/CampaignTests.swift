@@ -170,3 +170,166 @@ struct CampaignTests {
         try await f.store.pool.read { try String.fetchOne($0, sql: "SELECT code FROM resident WHERE site_id = ? ORDER BY code LIMIT 1", arguments: [site])! }
     }
 }
+
+/// 应检尽检: every missing resident closed with a reason, or an open task.
+@Suite("Missing residents closed with a reason")
+struct FollowUpTests {
+    @Test("a reason per person or per household, audited; coverage counts sampled, closed and open; the sampled are not missing")
+    func reasons() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        let before = try await f.store.coverage(site: Fixture.site, by: f.staff)
+        #expect(before.counts.closed == 0 && before.counts.open == before.counts.expected)
+        let one = try await f.store.recordFollowUp(resident: people[0], reason: .notAtHome, note: "knocked twice", household: false, by: f.staff)
+        #expect(one.followUps == [FollowUpLine(resident: people[0], reason: .notAtHome)])
+        try await f.fill("T1", residents: [people[1]])
+        let all = try await f.store.recordFollowUp(resident: people[0], reason: .away, note: nil, household: true, by: f.staff)
+        #expect(Set(all.followUps.map(\.resident)) == Set([people[0], people[2]]), "the sampled member is not missing")
+        await #expect(throws: StoreError.conflict(.notMissing(resident: people[1]))) {
+            try await f.store.recordFollowUp(resident: people[1], reason: .away, note: nil, household: false, by: f.staff)
+        }
+        await #expect(throws: StoreError.notFound(kind: .resident, code: people[0])) {
+            try await f.store.recordFollowUp(resident: people[0], reason: .away, note: nil, household: false, by: f.otherStaff)
+        }
+        let coverage = try await f.store.coverage(site: Fixture.site, by: f.staff)
+        #expect(coverage.counts.sampled == 1 && coverage.counts.closed == 2)
+        #expect(coverage.counts.open == coverage.counts.expected - 3)
+        let lines = coverage.missing.filter { people.contains($0.code) }
+        #expect(lines.map(\.reason) == [.away, .away] && lines.allSatisfy { $0.reasonFound == false })
+        let building = coverage.buildings.first { $0.building == "1" }!
+        #expect(building.counts.closed == 2)
+        let trail = try await f.store.auditTrail(.resident(people[0]), by: f.coordinator).filter { $0.action == AuditAction.followedUp.rawValue }
+        #expect(trail.map(\.detail) == ["not_at_home: knocked twice", "away"])
+    }
+
+    @Test("someone sampled at another site while the round ran here is credited as tested elsewhere, found by ID number")
+    func testedElsewhere() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        // The same person is on 华夏里's roster too (moved, and both rosters list them).
+        let twin = try await f.store.pool.write { db -> String in
+            let row = try Row.fetchOne(db, sql: "SELECT id_number, phone, name FROM resident WHERE code = ?", arguments: [people[0]])!
+            let household = try Int64.fetchOne(db, sql: "SELECT id FROM household WHERE site_id = 'huaxiali' LIMIT 1")!
+            try db.execute(
+                sql: """
+                    INSERT INTO resident (code, site_id, household_id, name, id_number, phone, priority, single_tube, walk_in, registered_at)
+                    VALUES ('HXL-TWIN', 'huaxiali', ?, ?, ?, ?, 0, 0, 0, '2026-01-01T00:00:00Z')
+                    """,
+                arguments: [household, row["name"] as String, row["id_number"] as String, row["phone"] as String])
+            return "HXL-TWIN"
+        }
+        _ = try await f.store.checkIn(site: "huaxiali", code: twin, walkIn: nil, priority: false, by: f.otherStaff)
+        _ = try await f.store.openTube(site: "huaxiali", code: "H1", station: "s1", mode: nil, by: f.otherStaff)
+        _ = try await f.store.addSample(tube: "H1", resident: twin, by: f.otherStaff)
+        let coverage = try await f.store.coverage(site: Fixture.site, by: f.staff)
+        let line = coverage.missing.first { $0.code == people[0] }!
+        #expect(line.reason == .testedElsewhere && line.reasonFound == true)
+        #expect(coverage.counts.closed == 1)
+        // A reason staff record wins over the one found.
+        _ = try await f.store.recordFollowUp(resident: people[0], reason: .movedOut, note: nil, household: false, by: f.staff)
+        let again = try await f.store.coverage(site: Fixture.site, by: f.staff).missing.first { $0.code == people[0] }!
+        #expect(again.reason == .movedOut && again.reasonFound == false)
+    }
+}
+
+/// 居家隔离: a positive isolates the household, with tests due during it.
+@Suite("Home isolation after a positive")
+struct IsolationTests {
+    @Test("a pool-positive isolates each member's household for 7 days; the follow-up list shows who owes which test; callbacks carry it")
+    func isolation() async throws {
+        let day = Date(timeIntervalSince1970: 1_651_197_600)  // 2022-04-29 10:00 in Shanghai
+        let clock = MovableClock(day)
+        let f = try await Fixture.make(clock: { clock.now })
+        _ = try await f.store.addSubscriber(url: "http://127.0.0.1:9/outcomes", events: [.residentOutcome], label: nil)
+        let people = try await f.household("1-2-401")
+        try await f.shipTube("P1", residents: people, box: "B1")
+        _ = try await f.results("w1", [("P1", .positive)])
+        let report = try await f.store.isolation(site: Fixture.site, by: f.staff)
+        #expect(report.households.map(\.household) == ["1-2-401"])
+        let household = report.households[0]
+        #expect(household.since == "2022-04-29" && household.until == "2022-05-05")
+        #expect(household.testDays == ["2022-04-29", "2022-05-01", "2022-05-03", "2022-05-05"])
+        #expect(household.residents.allSatisfy { $0.testDue == "2022-04-29" && $0.standing == .poolPositive })
+        #expect(report.due == people.count && report.overdue == 0)
+        let callback = try #require(try await f.store.dueCallbacks(limit: 10).first)
+        let body = String(decoding: callback.body, as: UTF8.self)
+        #expect(body.contains(#""isolated_until":"2022-05-05""#) && body.contains(#""standing":"pool_positive""#), "\(body)")
+        // Two days on, nobody retested: day 1's test is overdue, day 3's is due.
+        clock.now = day.addingTimeInterval(2 * 86_400)
+        let later = try await f.store.isolation(site: Fixture.site, by: f.coordinator)
+        #expect(later.households[0].residents.allSatisfy { $0.testDue == "2022-05-01" && $0.testOverdue == "2022-04-29" })
+        await #expect(throws: StoreError.self) { try await f.store.isolation(site: nil, by: f.staff) }
+        await #expect(throws: StoreError.self) { try await f.store.isolation(site: "huaxiali", by: f.staff) }
+        // After the last day the list is empty.
+        clock.now = day.addingTimeInterval(7 * 86_400)
+        #expect(try await f.store.isolation(site: nil, by: f.coordinator).households.isEmpty)
+    }
+}
+
+/// A clock a test moves by hand.
+final class MovableClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Date
+    init(_ start: Date) { value = start }
+    var now: Date {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
+
+/// 扫码、登记、测温, and 上门采样.
+@Suite("Triage at the gate; home visits")
+struct TriageAndHomeVisitTests {
+    @Test("a fever or a symptom sends the resident to the single-tube lane and onto the referral list, audited")
+    func triage() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        _ = try await f.store.checkIn(
+            site: Fixture.site, code: people[0], walkIn: nil, priority: false, triage: Triage(temperatureC: 38.1, symptoms: []), by: f.staff)
+        _ = try await f.store.checkIn(
+            site: Fixture.site, code: people[1], walkIn: nil, priority: false, triage: Triage(temperatureC: 36.6, symptoms: [.cough]),
+            by: f.staff)
+        _ = try await f.store.checkIn(
+            site: Fixture.site, code: people[2], walkIn: nil, priority: false, triage: Triage(temperatureC: 36.5, symptoms: []), by: f.staff)
+        await #expect(throws: StoreError.invalid(field: "temperature_c", why: "must be a reading in °C from 34.0 to 43.0")) {
+            try await f.store.checkIn(
+                site: Fixture.site, code: people[2], walkIn: nil, priority: false, triage: Triage(temperatureC: 3.65, symptoms: []), by: f.staff)
+        }
+        let referrals = try await f.store.referrals(site: Fixture.site, by: f.staff)
+        #expect(referrals.referrals.map(\.code) == [people[0], people[1]])
+        #expect(referrals.referrals[0].temperatureC == 38.1 && referrals.referrals[1].symptoms == [.cough])
+        // The referred are called only to a single tube, and refused by a pooled one.
+        _ = try await f.store.openTube(site: Fixture.site, code: "P1", station: "s1", mode: nil, by: f.staff)
+        let call = try await f.store.callNext(site: Fixture.site, station: "s1", by: f.staff)
+        #expect(call.called.map(\.residentCode) == [people[2]] && call.singleTubeWaiting == 2)
+        await #expect(throws: StoreError.rule(.singleTubePersonInPooledTube(resident: people[0]))) {
+            try await f.store.addSample(tube: "P1", resident: people[0], by: f.staff)
+        }
+        let trail = try await f.store.auditTrail(.resident(people[0]), by: f.coordinator)
+        #expect(trail.contains { $0.action == AuditAction.referred.rawValue && $0.detail == "to the single-tube lane: 38.1 °C" })
+    }
+
+    @Test("the home-visit list holds the homebound, the reported homebound and isolated households, by building and floor")
+    func homeVisits() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        let other = try await f.household("1-1-202")
+        #expect(try await f.store.homeVisits(site: Fixture.site, by: f.staff).total == 0)
+        #expect(try await f.store.setHomebound(resident: other[0], homebound: true, by: f.staff).homebound)
+        _ = try await f.store.recordFollowUp(resident: other[1], reason: .homebound, note: nil, household: false, by: f.staff)
+        try await f.shipTube("P1", residents: people, box: "B1")
+        _ = try await f.results("w1", [("P1", .positive)])
+        _ = try await f.store.openRound(name: "Round 2", for: .sites([Fixture.site]))
+        let list = try await f.store.homeVisits(site: Fixture.site, by: f.staff)
+        #expect(list.round == "Round 2" && list.total == people.count + 1, "the reported homebound was Round 1's")
+        #expect(list.buildings.map(\.building) == ["1"])
+        #expect(list.buildings[0].floors.map(\.floor) == ["2", "4"])
+        let visits = list.buildings[0].floors.flatMap(\.visits)
+        #expect(visits.first { $0.code == other[0] }?.why == [.homebound])
+        #expect(visits.filter { people.contains($0.code) }.allSatisfy { $0.why == [.isolated] && $0.tubeMode == .single })
+        await #expect(throws: StoreError.notFound(kind: .resident, code: other[0])) {
+            try await f.store.setHomebound(resident: other[0], homebound: false, by: f.otherStaff)
+        }
+        #expect(try await f.store.auditTrail(.resident(other[0]), by: f.coordinator).contains { $0.action == "homebound" })
+    }
+}

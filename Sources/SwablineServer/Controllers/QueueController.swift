@@ -17,6 +17,14 @@ struct QueueController {
         var unit: String?
         var room: String?
         var singleTube: Bool?
+        // What the gate measured (扫码、登记、测温): optional.
+        var temperatureC: Double?
+        var symptoms: [Triage.Symptom]?
+
+        /// The gate's triage, if it measured or asked anything.
+        var triage: Triage? {
+            temperatureC == nil && symptoms == nil ? nil : Triage(temperatureC: temperatureC, symptoms: symptoms ?? [])
+        }
 
         /// The walk-in, if any walk-in field was sent; all of them are then required.
         func walkIn() throws -> WalkIn? {
@@ -47,7 +55,7 @@ struct QueueController {
         let body = try await request.decode(as: CheckInRequest.self, context: context)
         let result = try await store.checkIn(
             site: try context.code("site"), code: body.residentCode, walkIn: try body.walkIn(),
-            priority: body.priority ?? false, by: actor)
+            priority: body.priority ?? false, triage: body.triage, by: actor)
         return EditedResponse(status: result.repeated ? .ok : .created, response: result)
     }
 

@@ -38,16 +38,29 @@ extension DashboardPage {
         return AnomalyValues(anomalies: rows, anomalyCount: open.count, hasAnomalies: !open.isEmpty)
     }
 
-    /// Reads the resolve form and resolves; a refusal comes back as the problem to show.
-    func resolve(_ request: Request, _ actor: Actor, _ page: PageEnvironment) async throws -> (notice: String?, problem: Problem?) {
+    /// Reads a dashboard form and does what it asks: resolve an anomaly, or
+    /// record why a missing resident was not sampled (one tap per person or
+    /// household). A refusal comes back as the problem to show.
+    func act(_ request: Request, _ actor: Actor, _ page: PageEnvironment) async throws -> (notice: String?, problem: Problem?) {
         let form = try await PageForm.read(request)
         do {
-            guard form["action"] == "resolve" else { throw Problem.invalidField("action", "must be resolve") }
-            guard let id = Int64(form["anomaly"]), id > 0 else {
-                throw Problem.invalidField("anomaly", "must be a positive whole number (the anomaly's id)")
+            switch form["action"] {
+            case "resolve":
+                guard let id = Int64(form["anomaly"]), id > 0 else {
+                    throw Problem.invalidField("anomaly", "must be a positive whole number (the anomaly's id)")
+                }
+                let anomaly = try await store.resolveAnomaly(id: id, note: form["note"], by: actor)
+                return ("\(page.language("resolved")): #\(anomaly.id) · \(anomaly.tube) · \(anomaly.resolvedBy ?? "")", nil)
+            case "follow_up":
+                guard let reason = MissingReason(rawValue: form["reason"]) else {
+                    throw Problem.invalidField("reason", "must be one of \(MissingReason.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let answer = try await store.recordFollowUp(
+                    resident: form["resident"], reason: reason, note: form.optional("note"), household: form["household"] == "1", by: actor)
+                return ("\(page.language("reason_\(reason.rawValue)")): " + answer.followUps.map(\.resident).joined(separator: ", "), nil)
+            default:
+                throw Problem.invalidField("action", "must be resolve or follow_up")
             }
-            let anomaly = try await store.resolveAnomaly(id: id, note: form["note"], by: actor)
-            return ("\(page.language("resolved")): #\(anomaly.id) · \(anomaly.tube) · \(anomaly.resolvedBy ?? "")", nil)
         } catch {
             guard let problem = Problem.from(error) else { throw error }
             return (nil, problem)

@@ -31,7 +31,7 @@ struct DashboardPage {
     @Sendable func resolveOnOverview(_ request: Request, context: AppContext) async throws -> Response {
         let actor = try context.pageActor()
         let page = PageEnvironment(request: request, actor: actor)
-        let (notice, problem) = try await resolve(request, actor, page)
+        let (notice, problem) = try await act(request, actor, page)
         return try await renderOverview(page, actor, notice: notice, problem: problem)
     }
 
@@ -45,7 +45,7 @@ struct DashboardPage {
         let site = try context.code("site")
         try Store.checkReader(actor, site: site)
         let page = PageEnvironment(request: request, actor: actor)
-        let (notice, problem) = try await resolve(request, actor, page)
+        let (notice, problem) = try await act(request, actor, page)
         return try await renderSite(page, actor, site, request, notice: notice, problem: problem)
     }
 
@@ -60,10 +60,9 @@ struct DashboardPage {
             summaries[site.id] = try await store.siteSummary(site.id, by: actor)
         }
         let values = OverviewValues(
-            round: sites.first?.report.round ?? "",
             sites: sites.map { site in
                 .init(
-                    id: site.id, name: site.name, counts: Counts(site.report.counts), retests: site.retests,
+                    id: site.id, name: site.name, round: site.report.round, counts: Counts(site.report.counts), retests: site.retests,
                     receiptMedian: TurnaroundCharts.duration(site.turnaround.sampleToReceipt.median, page),
                     latePercent: TurnaroundCharts.lateShare(site.turnaround.sampleToReceipt))
             },
@@ -76,54 +75,6 @@ struct DashboardPage {
             notice: notice.map { PageNotice(text: $0) })
         let anomalies = try await anomalies(site: nil, actor, page, sites: summaries)
         return page.render("dashboard", title: page.language("dashboard"), values, anomalies, problem: problem)
-    }
-
-    func renderSite(
-        _ page: PageEnvironment, _ actor: Actor, _ site: String, _ request: Request, notice: String? = nil, problem: Problem? = nil
-    ) async throws -> Response {
-        let summary = try await store.siteSummary(site, by: actor)
-        let coverage = try await store.coverage(site: site, by: actor)
-        let retests = try await store.retests(site: site, by: actor)
-        let turnaround = try await store.turnaround(site: site, by: actor)
-        let missing = try MissingPage(coverage.missing, request: request, perPage: Self.missingPerPage)
-        let values = SiteValues(
-            site: SiteName(id: summary.id, name: summary.name), round: coverage.round, total: Counts(coverage.counts),
-            buildings: coverage.buildings.map { building in
-                .init(
-                    building: building.building, counts: Counts(building.counts),
-                    hasMissing: building.counts.sampled < building.counts.expected,
-                    missingHref: "/sites/\(site)/dashboard/missing?building=\(Self.queryValue(building.building))")
-            },
-            chart: CoverageChart.svg(coverage.buildings.map { ($0.building, $0.counts) }, legend: legend(page)),
-            turnaround: TurnaroundCharts.values(
-                toReceipt: turnaround.sampleToReceipt, toResult: turnaround.receiptToResult, awaitingReceipt: turnaround.awaitingReceipt,
-                awaitingResult: turnaround.awaitingResult, page),
-            missing: missing.rows.map { Person($0, page) }, missingCount: coverage.missing.count,
-            missingPages: missing.navigation(path: "/sites/\(site)/dashboard", page),
-            retests: retests.buildings.flatMap(\.households).flatMap(\.residents).map { Person($0, page) },
-            retestCount: retests.total, hasRetests: retests.total > 0, notice: notice.map { PageNotice(text: $0) })
-        let anomalies = try await anomalies(site: site, actor, page, sites: [summary.id: summary])
-        return page.render("site-dashboard", title: "\(page.language("dashboard")) · \(summary.name)", values, anomalies, problem: problem)
-    }
-
-    /// One building's whole not-yet-sampled list, to print for a door-to-door team.
-    @Sendable func missingByBuilding(_ request: Request, context: AppContext) async throws -> Response {
-        let actor = try context.pageActor()
-        let site = try context.code("site")
-        let page = PageEnvironment(request: request, actor: actor)
-        let summary = try await store.siteSummary(site, by: actor)
-        let coverage = try await store.coverage(site: site, by: actor)
-        guard let building = request.uri.queryParameters.get("building"), !building.isEmpty else {
-            throw Problem.invalidField("building", "is required: the building whose list to print")
-        }
-        guard coverage.buildings.contains(where: { $0.building == building }) else {
-            throw Problem(.notFound, code: "building_not_found", detail: "No building '\(building)' at \(summary.name).")
-        }
-        let people = coverage.missing.filter { $0.building == building }
-        let values = BuildingValues(
-            site: SiteName(id: summary.id, name: summary.name), round: coverage.round, building: building,
-            missing: people.map { Person($0, page) }, missingCount: people.count, hasMissing: !people.isEmpty)
-        return page.render("missing", title: "\(page.language("missing")) · \(summary.name) · \(building)", values)
     }
 
     func legend(_ page: PageEnvironment) -> [String] {

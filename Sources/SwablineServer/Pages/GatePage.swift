@@ -15,7 +15,8 @@ struct GatePage {
     }
 
     @Sendable func show(_ request: Request, context: AppContext) async throws -> Response {
-        try await StaffSite.open(store, request, context).render("gate", title: "gate_title")
+        let site = try await StaffSite.open(store, request, context)
+        return site.render("gate", title: "gate_title", Values(triage: Self.triageForm(site)))
     }
 
     @Sendable func checkIn(_ request: Request, context: AppContext) async throws -> Response {
@@ -26,14 +27,16 @@ struct GatePage {
         let body = QueueController.CheckInRequest(
             residentCode: code, priority: form.checked("priority"), name: form.optional("name"), idNumber: form.optional("id_number"),
             phone: form.optional("phone"), building: form.optional("building"), unit: form.optional("unit"), room: form.optional("room"),
-            singleTube: form.checked("single_tube"))
+            singleTube: form.checked("single_tube"), temperatureC: try Self.temperature(form),
+            symptoms: Triage.Symptom.allCases.filter { form.checked("symptom_\($0.rawValue)") })
         do {
             let result = try await store.checkIn(
-                site: site.id, code: code, walkIn: try body.walkIn(), priority: body.priority ?? false, by: site.actor)
-            return site.render("gate", title: "gate_title", Values(result: Ticket(result, site.page)))
+                site: site.id, code: code, walkIn: try body.walkIn(), priority: body.priority ?? false,
+                triage: body.symptoms?.isEmpty == false || body.temperatureC != nil ? body.triage : nil, by: site.actor)
+            return site.render("gate", title: "gate_title", Values(result: Ticket(result, site.page), triage: Self.triageForm(site)))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
-            var values = Values()
+            var values = Values(triage: Self.triageForm(site))
             // An unknown code, or a walk-in form that was refused: show the walk-in form again, filled in
             // except for the ID and phone numbers, which no answer carries in full (rule 8).
             if problem.code == "resident_not_found" || form.optional("name") != nil {
@@ -48,6 +51,33 @@ struct GatePage {
     struct Values: PageValues {
         var result: Ticket?
         var walkIn: WalkIn?
+        var triage: TriageForm
+    }
+
+    /// The gate's triage fields: the temperature is asked (required) where
+    /// the site's `site.toml` says so; symptoms may always be ticked.
+    struct TriageForm: PageValues {
+        struct Symptom: PageValues {
+            var value: String
+            var label: String
+        }
+        var askTemperature: Bool
+        var symptoms: [Symptom]
+    }
+
+    static func triageForm(_ site: StaffSite) -> TriageForm {
+        TriageForm(
+            askTemperature: site.summary.triageTemperature,
+            symptoms: Triage.Symptom.allCases.map { .init(value: $0.rawValue, label: site.page.language("symptom_\($0.rawValue)")) })
+    }
+
+    /// The temperature field, "36,8" or "36.8"; empty is none.
+    static func temperature(_ form: PageForm) throws -> Double? {
+        guard let text = form.optional("temperature_c") else { return nil }
+        guard let value = Double(text.replacingOccurrences(of: ",", with: ".")) else {
+            throw Problem.invalidField("temperature_c", "must be a reading in °C, such as 36.8")
+        }
+        return value
     }
 
     /// The ticket shown big after a check-in.
@@ -66,6 +96,8 @@ struct GatePage {
         var waiting: Bool
         var position: Int?
         var station: String?
+        /// Fever or symptoms: the single-tube lane.
+        var referred: Bool
 
         init(_ result: CheckInResult, _ page: PageEnvironment) {
             label = result.ticket.label
@@ -82,6 +114,7 @@ struct GatePage {
             waiting = result.ticket.position != nil
             position = result.ticket.position
             station = result.ticket.station
+            referred = result.ticket.referred
         }
     }
 

@@ -41,6 +41,8 @@ public struct ResidentOutcomeCallback: Sendable, Codable, Equatable {
     /// Their standing across rounds after this result (rule 9): anyone not
     /// `cleared` is sampled single-tube until a single-tube negative clears them.
     public var standing: Standing
+    /// The last day of their household's home isolation, when one was ever set (the site's local date).
+    public var isolatedUntil: String?
 }
 
 /// A subscriber as the CLI and the coordinator see it; its secret is shown

@@ -41,6 +41,7 @@ extension Store {
         if case let .labResult(result, _) = cause {
             try applyResultToStandings(
                 db, result: result, mode: mode, round: round, members: members.map { ($0.residentID, $0.sampleID) }, now: now)
+            if result == .positive { try applyResultToIsolation(db, tube: tube, round: round, now: now) }
         }
         let subscribers = try callbackSubscribers(db, of: .residentOutcome)
         for (resident, outcome) in outcomes {
@@ -58,7 +59,12 @@ extension Store {
                         """), arguments: [round, resident])!
                 var callback = ResidentOutcomeCallback(
                     resident: who.code, site: who.siteID, round: who.round, outcome: outcome, tube: tube, tubeLost: false,
-                    standing: try standingState(db, resident: resident).standing)
+                    standing: try standingState(db, resident: resident).standing,
+                    isolatedUntil: try String.fetchOne(
+                        db.cachedStatement(sql: """
+                            SELECT i.until FROM isolation i JOIN resident r ON r.household_id = i.household_id
+                            WHERE r.id = ? ORDER BY i.id DESC LIMIT 1
+                            """), arguments: [resident]))
                 switch cause {
                 case let .labResult(result, testedAt):
                     callback.tubeResult = result

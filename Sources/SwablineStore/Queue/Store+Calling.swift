@@ -53,7 +53,7 @@ extension Store {
         try QueuedTicket.fetchAll(
             db.cachedStatement(sql: """
                 SELECT t.id, t.lane, t.overtaken, r.household_id,
-                  (r.single_tube OR coalesce(o.status, '') = ? OR \(notCleared("r"))) AS single_tube
+                  (r.single_tube OR t.referred OR coalesce(o.status, '') = ? OR \(notCleared("r"))) AS single_tube
                 FROM ticket t JOIN resident r ON r.id = t.resident_id
                 LEFT JOIN outcome o ON o.round_id = t.round_id AND o.resident_id = t.resident_id
                 WHERE t.round_id = ? AND t.site_id = ? AND t.status = ?
@@ -98,7 +98,7 @@ extension Store {
                 UNION
                 SELECT r.household_id FROM ticket k JOIN resident r ON r.id = k.resident_id
                 WHERE k.round_id = :round AND k.site_id = :site AND k.status = :called AND k.station_id <> :station
-                  AND NOT r.single_tube AND NOT \(notCleared("r", named: "cleared"))
+                  AND NOT r.single_tube AND NOT k.referred AND NOT \(notCleared("r", named: "cleared"))
                 """),
             arguments: [
                 "round": round, "site": site, "tube": tube, "station": station,

@@ -10,10 +10,11 @@ extension Store {
     /// address. `priority` puts the resident in the priority lane by staff
     /// choice even when the roster does not.
     public func checkIn(
-        site: String, code: String, walkIn: WalkIn?, priority: Bool, by actor: Actor
+        site: String, code: String, walkIn: WalkIn?, priority: Bool, triage: Triage? = nil, by actor: Actor
     ) async throws -> CheckInResult {
         try Self.requireStaff(actor, site: site)
         try Self.requireCode(code, field: "resident_code")
+        if let why = triage?.temperatureC.flatMap(Triage.problem(temperature:)) { throw StoreError.invalid(field: "temperature_c", why: why) }
         return try await write { db, now in
             _ = try self.site(db, site)
             let round = try Self.currentRound(db, site: site)
@@ -30,13 +31,15 @@ extension Store {
                 db.cachedStatement(sql: "SELECT id FROM ticket WHERE round_id = ? AND resident_id = ?"), arguments: [round.id, resident.id])
             {
                 try Self.requeueForResample(db, round: round.id, resident: resident.id, ticket: ticket, by: actor, now: now)
+                if let triage { try Self.recordTriage(db, triage, ticket: ticket, resident: resident.id, by: actor, now: now) }
                 return CheckInResult(ticket: try Self.ticketView(db, id: ticket), resident: found.view, repeated: true, registered: false)
             }
             try Self.refuseSampledAlready(db, round: round.id, resident: resident)
             if registered { try Self.audit(db, .registered, by: actor, resident: resident.id, detail: "walk-in", now: now) }
-            let ticket = try Self.ticketView(db, id: Self.issueTicket(
-                db, round: round.id, site: site, resident: resident.id, priority: priority || resident.priority, by: actor, now: now))
-            return CheckInResult(ticket: ticket, resident: found.view, repeated: false, registered: registered)
+            let id = try Self.issueTicket(
+                db, round: round.id, site: site, resident: resident.id, priority: priority || resident.priority, by: actor, now: now)
+            if let triage { try Self.recordTriage(db, triage, ticket: id, resident: resident.id, by: actor, now: now) }
+            return CheckInResult(ticket: try Self.ticketView(db, id: id), resident: found.view, repeated: false, registered: registered)
         }
     }
 

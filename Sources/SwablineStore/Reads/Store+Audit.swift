@@ -16,6 +16,12 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case tubeLost = "tube_lost"
     /// A coordinator cleared a resident's standing (rule 9), with the reason.
     case cleared
+    /// Staff recorded why a resident was not sampled in a round (应检尽检).
+    case followedUp = "followed_up"
+    /// The gate found a fever or symptoms: single-tube lane and the referral list.
+    case referred
+    /// Staff marked a resident homebound (or not): the home-visit list.
+    case homebound
 }
 
 /// One line of a trail: an audit event or a custody step, in time order.

@@ -17,6 +17,8 @@ public struct SiteSummary: Sendable, Equatable {
     public var poolMode: TubeMode
     public var timeZone: String
     public var stations: [Station]
+    /// The gate asks for a temperature (`triage_temperature` in site.toml).
+    public var triageTemperature: Bool
 }
 
 /// A station's desk: its open tube, who is in it, and who is called to it.
@@ -72,7 +74,8 @@ extension Store {
             let stations = try StationRecord.fetchAll(db, sql: "SELECT * FROM station WHERE site_id = ? ORDER BY rowid", arguments: [site])
             return SiteSummary(
                 id: record.id, name: record.name, zone: record.zone, poolMode: record.poolMode,
-                timeZone: record.timeZone, stations: stations.map { .init(id: $0.id, name: $0.name) })
+                timeZone: record.timeZone, stations: stations.map { .init(id: $0.id, name: $0.name) },
+                triageTemperature: record.triageTemperature)
         }
     }
 

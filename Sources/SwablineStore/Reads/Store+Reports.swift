@@ -13,6 +13,10 @@ public struct PersonLine: Sendable, Codable, Equatable {
     public var outcome: Outcome?
     /// Their standing across rounds, when it is not `cleared` (rule 9).
     public var standing: Standing?
+    /// On the missing list: why they were not sampled; absent while it is an open task.
+    public var reason: MissingReason?
+    /// The reason was found by Swabline (sampled at another site by ID number), not recorded by staff.
+    public var reasonFound: Bool?
 }
 
 public struct CoverageReport: Sendable, Codable, Equatable {
@@ -48,29 +52,35 @@ extension Store {
     /// building, unit and household; and who is still missing.
     public func coverage(site: String, round: Int64? = nil, by actor: Actor) async throws -> CoverageReport {
         try await readSiteRound(site, round: round, by: actor) { db, round in
+            let span = try Self.roundSpan(db, site: site, round: round)
+            let arguments: StatementArguments = [
+                "round": round.id, "site": site, "pending": Outcome.pending, "from": span.from, "until": span.until,
+                "elsewhere": MissingReason.testedElsewhere,
+            ]
             let rows = try HouseholdCoverageRow.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT h.building, h.unit, h.room, h.key,
                       count(r.id) AS expected,
                       count(t.id) AS checked_in,
-                      count(CASE WHEN EXISTS (SELECT 1 FROM sample s WHERE s.round_id = :round AND s.resident_id = r.id) THEN 1 END) AS sampled,
-                      count(CASE WHEN o.status IS NOT NULL AND o.status <> :pending THEN 1 END) AS resulted
+                      count(CASE WHEN \(Self.sampledInRound) THEN 1 END) AS sampled,
+                      count(CASE WHEN o.status IS NOT NULL AND o.status <> :pending THEN 1 END) AS resulted,
+                      count(CASE WHEN NOT \(Self.sampledInRound) AND \(Self.missingReason) IS NOT NULL THEN 1 END) AS closed
                     FROM household h JOIN resident r ON r.household_id = h.id
                     LEFT JOIN ticket t ON t.round_id = :round AND t.resident_id = r.id
                     LEFT JOIN outcome o ON o.round_id = :round AND o.resident_id = r.id
                     WHERE h.site_id = :site
                     GROUP BY h.id
                     """),
-                arguments: ["round": round.id, "site": site, "pending": Outcome.pending])
+                arguments: arguments)
             let tree = CoverageTree.rollUp(rows.map(\.household))
             let missing = try PersonLineRow.fetchAll(
-                db,
-                sql: """
-                    SELECT \(ResidentAtHome.columns), NULL AS status, st.status AS standing FROM resident r
-                    JOIN household h ON h.id = r.household_id LEFT JOIN standing st ON st.resident_id = r.id
-                    WHERE r.site_id = ? AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = ? AND s.resident_id = r.id)
-                    """,
-                arguments: [site, round.id]
+                db.cachedStatement(sql: """
+                    SELECT \(ResidentAtHome.columns), NULL AS status, st.status AS standing, \(Self.missingReason) AS reason,
+                      \(Self.recordedReason) IS NULL AS reason_found
+                    FROM resident r JOIN household h ON h.id = r.household_id LEFT JOIN standing st ON st.resident_id = r.id
+                    WHERE r.site_id = :site AND NOT \(Self.sampledInRound)
+                    """),
+                arguments: arguments
             ).map(\.line).sorted(by: Self.addressOrder)
             return CoverageReport(site: site, round: round.name, counts: tree.counts, buildings: tree.buildings, missing: missing)
         }
@@ -93,14 +103,14 @@ extension Store {
             let people = try PersonLineRow.fetchAll(
                 db,
                 sql: """
-                    SELECT \(ResidentAtHome.columns), o.status, st.status AS standing FROM outcome o
+                    SELECT \(ResidentAtHome.columns), o.status, st.status AS standing, NULL AS reason, NULL AS reason_found FROM outcome o
                     JOIN resident r ON r.id = o.resident_id JOIN household h ON h.id = r.household_id
                     LEFT JOIN standing st ON st.resident_id = r.id
                     WHERE o.round_id = :round AND r.site_id = :site AND o.status IN (:poolPositive, :invalid)
                       AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id
                                       AND s.id > coalesce(o.decided_by_sample, 0))
                     UNION ALL
-                    SELECT \(ResidentAtHome.columns), NULL, st.status FROM standing st
+                    SELECT \(ResidentAtHome.columns), NULL, st.status, NULL, NULL FROM standing st
                     JOIN resident r ON r.id = st.resident_id JOIN household h ON h.id = r.household_id
                     WHERE :current AND r.site_id = :site AND st.status <> :cleared
                       AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.round_id = :round AND o.resident_id = r.id)

@@ -30,6 +30,8 @@ public struct OutcomeReport: Sendable, Codable, Equatable {
     public var standingRound: String?
     /// Every round they were sampled in, or have an outcome in, newest first.
     public var history: [Round]
+    /// Their household's latest home isolation (the site's local dates), when there ever was one.
+    public var isolation: IsolationPlan?
 }
 
 extension Store {
@@ -72,7 +74,11 @@ extension Store {
                 samples: samples.filter { $0.sample.roundID == asked.id }.map(\.report),
                 standing: standing?.status ?? .cleared,
                 standingRound: try standing.flatMap { try String.fetchOne(db, sql: "SELECT name FROM round WHERE id = ?", arguments: [$0.roundID]) },
-                history: history)
+                history: history,
+                isolation: try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT since, until FROM isolation WHERE household_id = ? ORDER BY id DESC LIMIT 1"),
+                    arguments: [row.resident.householdID]
+                ).map { IsolationPlan(since: $0["since"], until: $0["until"]) })
         }
     }
 }

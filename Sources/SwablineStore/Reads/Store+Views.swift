@@ -31,7 +31,8 @@ extension Store {
         }
         return TicketView(
             number: ticket.number, label: ticket.label, lane: ticket.lane, status: ticket.status,
-            position: position, station: ticket.stationID, checkedInAt: ticket.checkedInAt, round: row.roundName)
+            position: position, station: ticket.stationID, checkedInAt: ticket.checkedInAt, round: row.roundName,
+            referred: ticket.referred)
     }
 
     static func tubeRow(_ db: Database, code: String) throws -> CountedTube? {

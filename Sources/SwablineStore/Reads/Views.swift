@@ -31,6 +31,8 @@ public struct TicketView: Sendable, Codable, Equatable {
     public var station: String?
     public var checkedInAt: String
     public var round: String
+    /// The gate found a fever or symptoms: single-tube lane this round.
+    public var referred: Bool
 }
 
 public struct CheckInResult: Sendable, Codable, Equatable {

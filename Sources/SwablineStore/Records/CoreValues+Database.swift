@@ -18,6 +18,7 @@ extension CustodyEvent: DatabaseValueConvertible {}
 extension Outcome: DatabaseValueConvertible {}
 extension Zone: DatabaseValueConvertible {}
 extension Role: DatabaseValueConvertible {}
+extension MissingReason: DatabaseValueConvertible {}
 
 /// What a custody event is about (the `custody_event.subject` column).
 enum CustodySubject: String, DatabaseValueConvertible {

@@ -14,6 +14,7 @@ struct HouseholdCoverageRow: FetchableRecord, Sendable {
         static let checkedIn = Column("checked_in")
         static let sampled = Column("sampled")
         static let resulted = Column("resulted")
+        static let closed = Column("closed")
     }
 
     init(row: Row) throws {
@@ -22,7 +23,8 @@ struct HouseholdCoverageRow: FetchableRecord, Sendable {
             room: try row.decode(forColumn: Columns.room), household: try row.decode(forColumn: Columns.key),
             counts: CoverageCounts(
                 expected: try row.decode(forColumn: Columns.expected), checkedIn: try row.decode(forColumn: Columns.checkedIn),
-                sampled: try row.decode(forColumn: Columns.sampled), resulted: try row.decode(forColumn: Columns.resulted)))
+                sampled: try row.decode(forColumn: Columns.sampled), resulted: try row.decode(forColumn: Columns.resulted),
+                closed: try row.decode(forColumn: Columns.closed)))
     }
 }
 

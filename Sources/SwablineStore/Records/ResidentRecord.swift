@@ -13,6 +13,7 @@ struct ResidentRecord: FetchableRecord, Sendable {
     var priority: Bool
     var singleTube: Bool
     var walkIn: Bool
+    var homebound: Bool
 
     enum Columns {
         static let id = Column("id")
@@ -25,6 +26,7 @@ struct ResidentRecord: FetchableRecord, Sendable {
         static let priority = Column("priority")
         static let singleTube = Column("single_tube")
         static let walkIn = Column("walk_in")
+        static let homebound = Column("homebound")
     }
 
     init(row: Row) throws {
@@ -38,6 +40,7 @@ struct ResidentRecord: FetchableRecord, Sendable {
         priority = try row.decode(forColumn: Columns.priority)
         singleTube = try row.decode(forColumn: Columns.singleTube)
         walkIn = try row.decode(forColumn: Columns.walkIn)
+        homebound = try row.decode(forColumn: Columns.homebound)
     }
 }
 
@@ -71,7 +74,7 @@ struct ResidentAtHome: FetchableRecord, Sendable {
 
     /// The select list that reads one (`r` is `resident`, `h` its `household`).
     static let columns = """
-        r.id, r.code, r.name, r.id_number, r.phone, r.site_id, r.priority, r.single_tube, r.walk_in, r.household_id,
+        r.id, r.code, r.name, r.id_number, r.phone, r.site_id, r.priority, r.single_tube, r.walk_in, r.homebound, r.household_id,
         h.key AS household, h.building, h.unit, h.room
         """
 
@@ -96,22 +99,29 @@ struct PersonLineRow: FetchableRecord, Sendable {
     var person: ResidentAtHome
     var outcome: Outcome?
     var standing: Standing?
+    var reason: MissingReason?
+    var reasonFound: Bool?
 
     enum Columns {
         static let status = Column("status")
         static let standing = Column("standing")
+        static let reason = Column("reason")
+        static let reasonFound = Column("reason_found")
     }
 
     init(row: Row) throws {
         person = try ResidentAtHome(row: row)
         outcome = try row.decode(forColumn: Columns.status)
         standing = try row.decode(forColumn: Columns.standing)
+        reason = try row.decode(forColumn: Columns.reason)
+        reasonFound = try row.decode(forColumn: Columns.reasonFound)
     }
 
     var line: PersonLine {
         PersonLine(
             code: person.resident.code, name: person.resident.name, phone: PersonalData.maskPhone(person.resident.phone),
             building: person.household.building, unit: person.household.unit, room: person.household.room,
-            household: person.household.key, outcome: outcome, standing: standing == .cleared ? nil : standing)
+            household: person.household.key, outcome: outcome, standing: standing == .cleared ? nil : standing, reason: reason,
+            reasonFound: reason == nil ? nil : reasonFound)
     }
 }

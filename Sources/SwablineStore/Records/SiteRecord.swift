@@ -12,6 +12,8 @@ struct SiteRecord: FetchableRecord, Sendable {
     var labID: String
     var opens: String
     var closes: String
+    var isolationDays: Int
+    var triageTemperature: Bool
 
     enum Columns {
         static let id = Column("id")
@@ -23,6 +25,8 @@ struct SiteRecord: FetchableRecord, Sendable {
         static let labID = Column("lab_id")
         static let opens = Column("opens")
         static let closes = Column("closes")
+        static let isolationDays = Column("isolation_days")
+        static let triageTemperature = Column("triage_temperature")
     }
 
     init(row: Row) throws {
@@ -35,6 +39,8 @@ struct SiteRecord: FetchableRecord, Sendable {
         labID = try row.decode(forColumn: Columns.labID)
         opens = try row.decode(forColumn: Columns.opens)
         closes = try row.decode(forColumn: Columns.closes)
+        isolationDays = try row.decode(forColumn: Columns.isolationDays)
+        triageTemperature = try row.decode(forColumn: Columns.triageTemperature)
     }
 }
 

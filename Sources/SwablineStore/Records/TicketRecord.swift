@@ -14,6 +14,7 @@ struct TicketRecord: FetchableRecord, Sendable {
     var stationID: String?
     var checkedInAt: String
     var calledAt: String?
+    var referred: Bool
 
     enum Columns {
         static let id = Column("id")
@@ -27,6 +28,7 @@ struct TicketRecord: FetchableRecord, Sendable {
         static let stationID = Column("station_id")
         static let checkedInAt = Column("checked_in_at")
         static let calledAt = Column("called_at")
+        static let referred = Column("referred")
     }
 
     init(row: Row) throws {
@@ -41,6 +43,7 @@ struct TicketRecord: FetchableRecord, Sendable {
         stationID = try row.decode(forColumn: Columns.stationID)
         checkedInAt = try row.decode(forColumn: Columns.checkedInAt)
         calledAt = try row.decode(forColumn: Columns.calledAt)
+        referred = try row.decode(forColumn: Columns.referred)
     }
 
     /// What the board shows: `P007` (priority lane) or `A042`.

@@ -180,5 +180,45 @@ extension Schema {
                 """)
             try StandingBackfill.run(db)
         }
+        migrator.registerMigration("v14: why a missing resident was not sampled") { db in
+            // 应检尽检: every resident not sampled in a round is closed with a reason, or is an
+            // open task. One row per resident and round, the latest reason given; every change is
+            // in the audit log. "Tested elsewhere" found by ID number is read, never written.
+            try db.execute(sql: """
+                CREATE TABLE follow_up (
+                    round_id INTEGER NOT NULL REFERENCES round(id),
+                    resident_id INTEGER NOT NULL REFERENCES resident(id),
+                    reason TEXT NOT NULL,
+                    note TEXT,
+                    actor TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (round_id, resident_id)
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v15: home isolation, homebound residents, triage at the gate") { db in
+            // A positive or pool-positive result isolates the household (居家隔离) for the days the
+            // site's zone sets; a positive during an isolation extends it (the latest row per
+            // household), one after it starts a new one. Days are the site's local dates.
+            try db.execute(sql: """
+                ALTER TABLE site ADD COLUMN isolation_days INTEGER NOT NULL DEFAULT 7;
+                ALTER TABLE site ADD COLUMN triage_temperature BOOLEAN NOT NULL DEFAULT 0;
+                ALTER TABLE resident ADD COLUMN homebound BOOLEAN NOT NULL DEFAULT 0;
+                ALTER TABLE ticket ADD COLUMN temperature_c REAL;
+                ALTER TABLE ticket ADD COLUMN symptoms TEXT;
+                ALTER TABLE ticket ADD COLUMN referred BOOLEAN NOT NULL DEFAULT 0;
+                CREATE TABLE isolation (
+                    id INTEGER PRIMARY KEY,
+                    household_id INTEGER NOT NULL REFERENCES household(id),
+                    since TEXT NOT NULL,
+                    until TEXT NOT NULL,
+                    round_id INTEGER NOT NULL REFERENCES round(id),
+                    started_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX isolation_household ON isolation(household_id, id);
+                CREATE INDEX isolation_until ON isolation(until);
+                """)
+        }
     }
 }

@@ -11,7 +11,7 @@ import SwablineCore
 
 /// The gate and the queue: check-in, calling the next group, the board.
 public protocol QueueDesk: Sendable {
-    func checkIn(site: String, code: String, walkIn: WalkIn?, priority: Bool, by actor: Actor) async throws -> CheckInResult
+    func checkIn(site: String, code: String, walkIn: WalkIn?, priority: Bool, triage: Triage?, by actor: Actor) async throws -> CheckInResult
     func callNext(site: String, station: String, by actor: Actor) async throws -> CallResult
     func board(site: String, by actor: Actor) async throws -> BoardState
 }
@@ -52,6 +52,12 @@ public protocol RoundReports: Sendable {
     func outcome(resident code: String, round: Int64?, by actor: Actor) async throws -> OutcomeReport
     func turnaround(site: String, round: Int64?, by actor: Actor) async throws -> TurnaroundReport
     func clearStanding(resident code: String, reason: String, by actor: Actor) async throws -> StandingChange
+    func isolation(site: String?, by actor: Actor) async throws -> IsolationReport
+    func referrals(site: String, round: Int64?, by actor: Actor) async throws -> ReferralReport
+    func homeVisits(site: String, round: Int64?, by actor: Actor) async throws -> HomeVisitReport
+    func setHomebound(resident code: String, homebound: Bool, by actor: Actor) async throws -> HomeboundFlag
+    func recordFollowUp(resident code: String, reason: MissingReason, note: String?, household: Bool, by actor: Actor) async throws
+        -> FollowUpAnswer
     func anomalies(site: String?, filter: AnomalyFilter, by actor: Actor) async throws -> [AnomalyView]
     func resolveAnomaly(id: Int64, note: String, by actor: Actor) async throws -> AnomalyView
     func auditTrail(_ subject: AuditSubject, by actor: Actor, limit: Int) async throws -> [AuditEntry]
@@ -103,6 +109,13 @@ extension RoundReports {
     }
     public func outcome(resident code: String, by actor: Actor) async throws -> OutcomeReport {
         try await outcome(resident: code, round: nil, by: actor)
+    }
+}
+
+extension QueueDesk {
+    /// A check-in with nothing measured at the gate.
+    public func checkIn(site: String, code: String, walkIn: WalkIn?, priority: Bool, by actor: Actor) async throws -> CheckInResult {
+        try await checkIn(site: site, code: code, walkIn: walkIn, priority: priority, triage: nil, by: actor)
     }
 }
 

@@ -17,12 +17,13 @@ enum SiteFile {
         let rules = fields.rules()
         let stations = fields.stations()
         let slots = fields.slots()
+        let campaign = fields.campaign(zone: rules?.zone)
         guard fields.problems.isEmpty, let place, let rules else { return .failure(SiteProblems(fields.problems)) }
         return .success(
             SiteDefinition(
                 id: place.id, name: place.name, address: place.address, timeZone: place.timeZone, zone: rules.zone,
                 poolMode: rules.poolMode, lab: rules.lab, opens: rules.opens, closes: rules.closes, stations: stations,
-                slots: slots))
+                slots: slots, isolationDays: campaign.isolationDays, triageTemperature: campaign.triageTemperature))
     }
 
     /// The text as TOML, refusing first what would crash toml++ (`SiteFile+Unparsable.swift`).
@@ -80,6 +81,39 @@ extension SiteFile.Fields {
             problems.append(.init(file: file, line: nil, field: "stations", why: "a site needs at least one station"))
         }
         return stations
+    }
+
+    /// Optional: `triage_temperature = true` (the gate asks for a
+    /// temperature), and `[isolation_days]` with days per zone (`sealed = 14`);
+    /// the site's own zone's days count, 7 when not given.
+    mutating func campaign(zone: Zone?) -> (isolationDays: Int, triageTemperature: Bool) {
+        var triage = false
+        if let value = table["triage_temperature"] {
+            if let flag = value.bool { triage = flag } else {
+                problems.append(.init(file: file, line: nil, field: "triage_temperature", why: "must be true or false"))
+            }
+        }
+        var days = SiteDefinition.defaultIsolationDays
+        if let value = table["isolation_days"] {
+            guard let perZone = value.table else {
+                problems.append(.init(file: file, line: nil, field: "isolation_days", why: "must be a table of days per zone ([isolation_days])"))
+                return (days, triage)
+            }
+            for key in perZone.keys {
+                let field = "isolation_days.\(key)"
+                guard let zoneKey = Zone(rawValue: key) else {
+                    problems.append(.init(file: file, line: nil, field: field,
+                        why: "is not a zone: \(Zone.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    continue
+                }
+                guard let number = perZone[key]?.int, (1...28).contains(number) else {
+                    problems.append(.init(file: file, line: nil, field: field, why: "must be a whole number of days from 1 to 28"))
+                    continue
+                }
+                if zoneKey == zone { days = number }
+            }
+        }
+        return (days, triage)
     }
 
     /// `[[slots]]`: a building's calling time, `from` before `to`.

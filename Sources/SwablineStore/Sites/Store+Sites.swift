@@ -21,14 +21,16 @@ extension Store {
                 try db.cachedStatement(sql: "INSERT INTO lab (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING").execute( arguments: [s.lab, now])
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO site (id, name, address, time_zone, zone, pool_mode, lab_id, opens, closes)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO site (id, name, address, time_zone, zone, pool_mode, lab_id, opens, closes, isolation_days,
+                          triage_temperature)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,
                           time_zone = excluded.time_zone, zone = excluded.zone, pool_mode = excluded.pool_mode,
-                          lab_id = excluded.lab_id, opens = excluded.opens, closes = excluded.closes
+                          lab_id = excluded.lab_id, opens = excluded.opens, closes = excluded.closes,
+                          isolation_days = excluded.isolation_days, triage_temperature = excluded.triage_temperature
                         """).execute(
                     arguments: [s.id, s.name, s.address, s.timeZone, s.zone, s.poolMode, s.lab,
-                                s.opens.description, s.closes.description])
+                                s.opens.description, s.closes.description, s.isolationDays, s.triageTemperature])
                 for station in s.stations {
                     try db.cachedStatement(
                         sql: "INSERT INTO station (site_id, id, name) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name").execute(
@@ -81,15 +83,16 @@ extension Store {
             db.cachedStatement(sql: "SELECT id FROM household WHERE site_id = ? AND key = ?"), arguments: [site, entry.household])!
         try db.cachedStatement(
             sql: """
-                INSERT INTO resident (code, site_id, household_id, name, id_number, phone, priority, single_tube, walk_in, registered_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO resident (code, site_id, household_id, name, id_number, phone, priority, single_tube, walk_in, registered_at,
+                  homebound)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (code) DO UPDATE SET household_id = excluded.household_id, name = excluded.name,
                   id_number = excluded.id_number, phone = excluded.phone, priority = excluded.priority,
-                  single_tube = excluded.single_tube
+                  single_tube = excluded.single_tube, homebound = resident.homebound OR excluded.homebound
                 WHERE resident.site_id = excluded.site_id
                 """).execute(
             arguments: [entry.code, site, household, entry.name, entry.idNumber, entry.phone, entry.priority,
-                        entry.singleTube, walkIn, now])
+                        entry.singleTube, walkIn, now, entry.homebound])
         return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM resident WHERE code = ?"), arguments: [entry.code])!
     }
 

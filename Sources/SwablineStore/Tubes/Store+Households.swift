@@ -22,7 +22,7 @@ extension Store {
             db.cachedStatement(sql: """
                 SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
                 WHERE t.round_id = ? AND r.household_id = ? AND t.status IN (?, ?) AND r.id <> ?
-                  AND NOT r.single_tube AND NOT \(notCleared("r"))
+                  AND NOT r.single_tube AND NOT t.referred AND NOT \(notCleared("r"))
                   AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)
                 """),
             arguments: [round, household, TicketStatus.waiting, TicketStatus.called, resident.id, Standing.cleared])!
@@ -42,7 +42,7 @@ extension Store {
         let owed = try Int.fetchOne(
             db.cachedStatement(sql: """
                 SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
-                WHERE t.round_id = ? AND t.status IN (?, ?) AND NOT r.single_tube AND NOT \(notCleared("r")) AND r.household_id <> ?
+                WHERE t.round_id = ? AND t.status IN (?, ?) AND NOT r.single_tube AND NOT t.referred AND NOT \(notCleared("r")) AND r.household_id <> ?
                   AND r.household_id IN (SELECT r2.household_id FROM sample s JOIN resident r2 ON r2.id = s.resident_id
                                          WHERE s.tube_code = ? AND s.retest = 0)
                   AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)

@@ -61,7 +61,7 @@ extension Store {
         let household = try householdFacts(db, tube: tube.tube, resident: resident)
         return SampleRequest(
             tube: .init(code: tube.tube.code, mode: tube.tube.mode, state: tube.tube.state, filled: tube.filled),
-            resident: resident.code, checkedIn: checkedIn, singleTube: resident.singleTube, outcome: outcome?.status,
+            resident: resident.code, checkedIn: checkedIn, singleTube: try resident.singleTube || referred(db, round: tube.tube.roundID, resident: resident.id), outcome: outcome?.status,
             latestSampleTube: latest?.tubeCode, latestSampleDecided: latest.map { $0.id == outcome?.decidedBySample } ?? false,
             householdWaiting: household.waitingOthers + 1, householdInThisTube: household.inThisTube,
             householdOpenTubeElsewhere: household.elsewhere, placesOwed: household.owed,
