@@ -305,6 +305,59 @@ class Round(BrowserRun):
         assert self.text("#anomaly-count") == "0"
         self.shot("12-dashboard-resolved", width=1100)
 
+        self.step("the missing list closes people with a reason: one tap per person, one per household")
+        self.go(f"/sites/{SITE}/dashboard")
+        open_before = int(self.text("#open"))
+        row = self.find("#missing-FFY000001")
+        row.find_element(By.CSS_SELECTOR, "select[name=reason] option[value=not_at_home]").click()
+        self.submit("#missing-FFY000001 form.follow-up", "button[value='0']")
+        assert "FFY000001" in self.text("#notice"), self.text("#notice")
+        assert self.text("#missing-FFY000001 .reason") == "敲门不在家", self.text("#missing-FFY000001 .reason")
+        assert self.text("#closed") == "1" and int(self.text("#open")) == open_before - 1
+        first = self.find("#missing-FFY000001").find_element(By.XPATH, "td[1]").text
+        household = self.find("#missing-FFY000002").find_element(By.XPATH, "td[1]").text
+        members = d.execute_script(
+            "return [...document.querySelectorAll('#missing tr')].filter(r => r.cells[0] && r.cells[0].textContent === arguments[0]).length",
+            household)
+        self.find("#missing-FFY000002").find_element(By.CSS_SELECTOR, "select[name=reason] option[value=away]").click()
+        self.submit("#missing-FFY000002 form.follow-up", "button[value='1']")
+        # The whole household's reason replaces FFY000001's own when they live together.
+        assert self.text("#closed") == str(members + (0 if first == household else 1)), (self.text("#closed"), members)
+        assert self.text("#missing-FFY000002 .reason") == "外出不在小区"
+        if first == household:
+            self.find("#missing-FFY000001").find_element(By.CSS_SELECTOR, "select[name=reason] option[value=not_at_home]").click()
+            self.submit("#missing-FFY000001 form.follow-up", "button[value='0']")
+        self.shot("13-missing-reasons", width=1100)
+
+        self.step("the isolation follow-up list: the pool-positive household is isolated, its test due today")
+        self.find("#isolation-link").click()
+        WebDriverWait(d, 10).until(lambda d: d.current_url.endswith(f"/sites/{SITE}/isolation"))
+        today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))  # Asia/Shanghai
+        for code in HOUSEHOLD:
+            assert today in self.text(f"#isolated-{code}"), self.text(f"#isolated-{code}")
+        assert int(self.text("#due")) >= len(HOUSEHOLD) and self.text("#overdue") == "0"
+        self.shot("14-isolation", width=1100)
+        self.go("/isolation")
+        assert self.find("#isolated-FFY000006")
+
+        self.step("Round 2 opens for this site: the round picker, and the home-visit list by building and floor")
+        self.api(coordinator, "POST", f"/v1/residents/FFY000003/homebound", {"homebound": True})
+        opened = self.api(coordinator, "POST", "/v1/rounds", {"name": "Round 2", "sites": [SITE]})
+        assert opened["sites"] == [SITE], opened
+        self.go(f"/sites/{SITE}/dashboard")
+        assert self.find("#round option[selected]").text == "Round 2"
+        assert self.text("#retest-count") == "6", "Round 1's pool-positives head Round 2's list"
+        self.find("#home-visits-link").click()
+        WebDriverWait(d, 10).until(lambda d: "/home-visits" in d.current_url)
+        assert self.find("#visit-FFY000003") and self.find("#visit-FFY000006")
+        assert "单管" in self.text("#visit-FFY000006"), self.text("#visit-FFY000006")
+        self.shot("15-home-visits", width=1100)
+        self.go(f"/sites/{SITE}/dashboard")
+        self.find("#round option:not([selected])").click()
+        self.submit("#round-picker")
+        assert self.find("#past-round") and self.text("#missing-FFY000001 .reason") == "敲门不在家"
+        assert not d.find_elements(By.CSS_SELECTOR, "form.follow-up"), "an earlier round is read only"
+
         self.step("华夏里社区's not-yet-sampled list is paged, and each building prints in full")
         self.go("/sites/huaxiali/dashboard")
         assert self.text("#missing-page").startswith("第 1 /"), self.text("#missing-page")
@@ -317,7 +370,7 @@ class Round(BrowserRun):
         link.click()
         WebDriverWait(d, 10).until(lambda d: "/dashboard/missing?building=" in d.current_url)
         assert len(d.find_elements(By.CSS_SELECTOR, "#missing tr")) == expected + 1
-        self.shot("13-building-list", width=1100)
+        self.shot("16-building-list", width=1100)
 
         self.step("revoking the coordinator's token signs the page out and clears the cookie")
         number = next(line.split("\t")[0] for line in self.cli("tokens", "list").splitlines()[1:]

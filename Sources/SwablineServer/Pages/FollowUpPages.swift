@@ -36,9 +36,10 @@ struct FollowUpPages {
         var heading: String
         var households: [Household]
         var hasHouseholds: Bool
-        var residents: Int
-        var due: Int
-        var overdue: Int
+        // Not `due`/`overdue`: a resident's nil would read these from further up the stack.
+        var residentCount: Int
+        var dueCount: Int
+        var overdueCount: Int
     }
 
     @Sendable func siteIsolation(_ request: Request, context: AppContext) async throws -> Response {
@@ -69,7 +70,8 @@ struct FollowUpPages {
                             due: $0.testDue, overdue: $0.testOverdue)
                     })
             },
-            hasHouseholds: !report.households.isEmpty, residents: report.residents, due: report.due, overdue: report.overdue)
+            hasHouseholds: !report.households.isEmpty, residentCount: report.residents, dueCount: report.due,
+            overdueCount: report.overdue)
         return page.render("isolation", title: "\(page.language("isolation_title")) · \(heading)", values)
     }
 

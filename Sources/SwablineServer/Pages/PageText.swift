@@ -170,6 +170,7 @@ enum PageText {
         ("until", "截止", "Until"),
         ("test_days", "检测日", "Test days"),
         ("test_due", "今日应检", "Due today"),
+        ("isolated_people", "隔离人数", "People isolated"),
         ("test_overdue", "逾期未检", "Overdue"),
         ("standing", "风险状态", "Standing"),
         ("standing_cleared", "已解除", "cleared"),
