@@ -75,7 +75,8 @@ public struct FollowUpState: Sendable, Hashable {
         for code in Set(reasons.keys).union(actual.reasons.keys).sorted() where reasons[code] != actual.reasons[code] {
             found.append(
                 RoundDifference(
-                    what: "reason of \(code)", expected: reasons[code]?.rawValue ?? "open", actual: actual.reasons[code]?.rawValue ?? "open"))
+                    what: "reason of \(code)", expected: reasons[code]?.rawValue ?? "open", actual: actual.reasons[code]?.rawValue ?? "open"
+                ))
         }
         return found
     }

@@ -33,7 +33,9 @@ extension Simulate {
         let codes = loaded.roster.map(\.code)
         var missing = "round,resident_code,reason\n", standings = "round,resident_code,standing\n"
         for round in rounds {
-            for person in round.missing { missing += "\(round.number),\(codes[Int(person)]),\(round.reasons[person]?.rawValue ?? "open")\n" }
+            for person in round.missing {
+                missing += "\(round.number),\(codes[Int(person)]),\(round.reasons[person]?.rawValue ?? "open")\n"
+            }
             for (person, standing) in round.standingsAfter.enumerated() where standing != .cleared {
                 standings += "\(round.number),\(codes[person]),\(standing.rawValue)\n"
             }

@@ -55,7 +55,8 @@ struct SimulateCampaignTests {
         #expect(run.status == 0, "\(run.output)")
         for round in 1...3 {
             #expect(
-                run.output.range(of: "Round \(round) \"[^\"]+\": [0-9]+ requests in [0-9.]+ s; coverage, outcomes, retest list, standings =",
+                run.output.range(
+                    of: "Round \(round) \"[^\"]+\": [0-9]+ requests in [0-9.]+ s; coverage, outcomes, retest list, standings =",
                     options: .regularExpression) != nil, "round \(round): \(run.output)")
         }
         #expect(run.output.contains("Equal in all 3 rounds"), "\(run.output)")

@@ -50,7 +50,8 @@ struct CampaignSimulationTests {
             }
         }
         #expect(carried > 10, "not-cleared people were sampled in later rounds")
-        #expect(CampaignFixture.rounds.contains { $0.count(.poolPositive) > 0 } && CampaignFixture.rounds.contains { $0.count(.positive) > 0 })
+        #expect(
+            CampaignFixture.rounds.contains { $0.count(.poolPositive) > 0 } && CampaignFixture.rounds.contains { $0.count(.positive) > 0 })
     }
 
     @Test("each round's standings are the core's fold of every result so far, in the order they came")

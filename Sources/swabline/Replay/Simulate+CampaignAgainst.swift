@@ -34,7 +34,8 @@ extension Simulate {
             var day = DayReplay(script: round.script, names: names, credentials: credentials, client: client, speed: replay.speed)
             try await day.play()
             let verdict = ReplayVerdict(
-                expected: round.expectedState(codes: names.residents), actual: try await server.state(codes: names.residents, standings: true))
+                expected: round.expectedState(codes: names.residents),
+                actual: try await server.state(codes: names.residents, standings: true))
             // The reasons go in after the comparison of the day, so a server without follow-ups still compares the rest.
             var followUpDifferences: [RoundDifference] = []
             var followUpLine = "follow-ups not compared"

@@ -69,7 +69,8 @@ struct CampaignSummary: Sendable, Hashable {
         }
         var out = title + "\n" + line(headers) + "\n"
         for row in cells { out += line(row) + "\n" }
-        out += "(pool+: pool-positive people; not cleared: carried into the round, single-tube all day; closed / open: missing "
+        out +=
+            "(pool+: pool-positive people; not cleared: carried into the round, single-tube all day; closed / open: missing "
             + "people with a reason / still a task; pooled ✗: pooled while not cleared; carriers: sampled / infected that day)\n"
         out += "People pooled while not cleared, all rounds: \(pooledWhileNotCleared)\n"
         return out
