@@ -141,4 +141,18 @@ struct CampaignSimulationTests {
                 "standing of A: simulation pool_positive, server cleared", "standing of B: simulation cleared, server household_contact",
             ])
     }
+
+    @Test("a follow-up that differs is named: the counts, and each reason, open on one side")
+    func followUpDifferences() {
+        let truth = FollowUpState(closed: 2, open: 1, reasons: ["A": .away, "B": .homebound])
+        #expect(truth.differences(from: truth).isEmpty)
+        let server = FollowUpState(closed: 1, open: 2, reasons: ["A": .notAtHome])
+        #expect(
+            truth.differences(from: server).map(\.description) == [
+                "closed: simulation 2, server 1", "open: simulation 1, server 2", "reason of A: simulation away, server not_at_home",
+                "reason of B: simulation homebound, server open",
+            ])
+        #expect(abs(FollowUpReason.weights.reduce(0) { $0 + $1.1 } - 1) < 1e-9, "the weights are shares of one")
+        #expect(Set(FollowUpReason.weights.map(\.0)) == Set(FollowUpReason.allCases))
+    }
 }
