@@ -21,7 +21,12 @@ struct Attendance: Sendable, Equatable {
     var missing: [Int32]
     var walkIns: Int
 
-    static func draw(_ site: SimulatedSite, _ parameters: SimulationParameters, using rng: inout SeededGenerator) -> Attendance {
+    /// - Parameter alwaysComes: per roster resident, whether they are sure
+    ///   to be sampled (an isolated household, sampled at the door); empty:
+    ///   nobody is. They still take their draw, so the others' draws do not move.
+    static func draw(
+        _ site: SimulatedSite, _ parameters: SimulationParameters, alwaysComes: [Bool] = [], using rng: inout SeededGenerator
+    ) -> Attendance {
         var people = site.residents
         var arrivals: [Arrival] = []
         var missing: [Int32] = []
@@ -31,7 +36,8 @@ struct Attendance: Sendable, Equatable {
             let window = site.arrivalWindow(building: site.residents[Int(household[0])].building)
             var group: Arrival?
             for person in household {
-                if Double.random(in: 0..<1, using: &rng) < parameters.missingShare {
+                let staysAway = Double.random(in: 0..<1, using: &rng) < parameters.missingShare
+                if staysAway, alwaysComes.isEmpty || !alwaysComes[Int(person)] {
                     missing.append(person)
                 } else if group != nil, Double.random(in: 0..<1, using: &rng) < parameters.stragglerShare {
                     arrivals.append(Arrival(time: Double.random(in: window, using: &rng), people: [person]))

@@ -37,17 +37,27 @@ public enum DaySimulation {
     public static func script(_ site: SimulatedSite, parameters: SimulationParameters = .init(), seed: UInt64) throws(RuleViolation)
         -> (script: DayScript, report: SimulationReport)
     {
-        var sampled = try sample(site, parameters: parameters, seed: seed, recording: true)
+        let (script, trace) = try scriptAndTrace(site, parameters: parameters, seed: seed)
+        return (script, SimulationReport(trace))
+    }
+
+    /// `script`, with the trace it came from, for a day of a campaign
+    /// (`conditions`: what earlier rounds left).
+    static func scriptAndTrace(
+        _ site: SimulatedSite, parameters: SimulationParameters, seed: UInt64, conditions: DayConditions? = nil
+    ) throws(RuleViolation) -> (script: DayScript, trace: DayTrace) {
+        var sampled = try sample(site, parameters: parameters, seed: seed, recording: true, conditions: conditions)
         let desks = sampled.day.script ?? []
         sampled.day.script = nil
         let trace = deliver(sampled, parameters: parameters)
-        return (DayScript(trace, desks: desks), SimulationReport(trace))
+        return (DayScript(trace, desks: desks), trace)
     }
 
     /// The sampling part: who comes, who is infected, and the desks (which
     /// seal ahead of each courier, so the courier interval matters here too).
     static func sample(
-        _ site: SimulatedSite, parameters: SimulationParameters, seed: UInt64, recording: Bool = false
+        _ site: SimulatedSite, parameters: SimulationParameters, seed: UInt64, recording: Bool = false,
+        conditions: DayConditions? = nil
     ) throws(RuleViolation) -> SampledDay {
         let mode = parameters.poolMode ?? site.definition.poolMode
         guard site.definition.zone.allows(mode) else { throw .modeNotAllowed(mode: mode, zone: site.definition.zone) }
@@ -56,12 +66,17 @@ public enum DaySimulation {
         var root = SeededGenerator(seed: seed)
         var arrivals = SeededGenerator(seed: root.next()), infections = SeededGenerator(seed: root.next())
         let desks = SeededGenerator(seed: root.next())
-        let attendance = Attendance.draw(site, parameters, using: &arrivals)
-        let infected = Infections.draw(
-            people: attendance.people, householdCount: attendance.householdCount, prevalence: parameters.prevalence,
-            attackRate: parameters.householdAttackRate, using: &infections)
+        let attendance = Attendance.draw(site, parameters, alwaysComes: conditions?.alwaysComes ?? [], using: &arrivals)
+        precondition(conditions == nil || attendance.walkIns == 0, "a campaign's day has no walk-ins")
+        var infected = conditions?.infected ?? []
+        if conditions == nil {
+            infected = Infections.draw(
+                people: attendance.people, householdCount: attendance.householdCount, prevalence: parameters.prevalence,
+                attackRate: parameters.householdAttackRate, using: &infections)
+        }
         var day = SamplingDay(
-            attendance: attendance, pooledMode: mode, stations: stations, opens: site.opens, parameters: parameters, rng: desks)
+            attendance: attendance, pooledMode: mode, stations: stations, opens: site.opens, parameters: parameters, rng: desks,
+            standing: conditions?.standing ?? [])
         if recording { day.script = [] }
         day.play()
         return SampledDay(
@@ -78,6 +93,17 @@ public enum DaySimulation {
         let lab = LabWork.run(sampled.day.tubes, transport: transport, infected: sampled.infected, parameters: parameters, using: &labRNG)
         return DayTrace(sampled: sampled, parameters: parameters, transport: transport, lab: lab)
     }
+}
+
+/// What earlier rounds of a campaign leave for a day, per roster resident
+/// (a campaign's days have no walk-ins).
+struct DayConditions: Sendable, Equatable {
+    /// Standings as the day begins: anyone not cleared waits in the single lane.
+    var standing: [Standing]
+    /// Who carries the virus today (the campaign's transmission model).
+    var infected: [Bool]
+    /// Isolated households: sampled whatever the day's draw (at the door).
+    var alwaysComes: [Bool]
 }
 
 /// A day after the sampling, before the couriers.

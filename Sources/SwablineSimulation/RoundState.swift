@@ -11,14 +11,22 @@ public struct RoundState: Sendable, Hashable {
     public var missing: Set<String>
     /// Residents with an outcome this round (sampled), by code.
     public var outcomes: [String: Outcome]
-    /// Residents who must be sampled again (pool-positive or invalid).
+    /// Residents who must be sampled again (pool-positive or invalid; in a
+    /// campaign also whoever is not cleared and not yet sampled this round).
     public var retests: Set<String>
+    /// Standings across rounds of the residents not cleared, by code; nil:
+    /// not compared (a single day's replay). Absent means cleared.
+    public var standings: [String: Standing]?
 
-    public init(counts: CoverageCounts, missing: Set<String> = [], outcomes: [String: Outcome] = [:], retests: Set<String> = []) {
+    public init(
+        counts: CoverageCounts, missing: Set<String> = [], outcomes: [String: Outcome] = [:], retests: Set<String> = [],
+        standings: [String: Standing]? = nil
+    ) {
         self.counts = counts
         self.missing = missing
         self.outcomes = outcomes
         self.retests = retests
+        self.standings = standings
     }
 
     /// People per outcome, every outcome listed.
@@ -71,6 +79,14 @@ extension RoundState {
                 RoundDifference(
                     what: "outcome of \(code)", expected: outcomes[code]?.rawValue ?? "none",
                     actual: actual.outcomes[code]?.rawValue ?? "none"))
+        }
+        if let mine = standings, let theirs = actual.standings {
+            for code in Set(mine.keys).union(theirs.keys).sorted() where (mine[code] ?? .cleared) != (theirs[code] ?? .cleared) {
+                found.append(
+                    RoundDifference(
+                        what: "standing of \(code)", expected: (mine[code] ?? .cleared).rawValue,
+                        actual: (theirs[code] ?? .cleared).rawValue))
+            }
         }
         return found
     }

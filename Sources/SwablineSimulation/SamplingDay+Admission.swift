@@ -13,12 +13,12 @@ extension SamplingDay {
         let elsewhere = openTube(of: resident.household, besides: tube.index)
         var owed = 0
         for h in Set(members.map { people[Int($0)].household }) where h != resident.household { owed += Int(pendingPooled[Int(h)]) }
-        let others = Int(pendingPooled[household]) - (resident.singleTube ? 0 : 1)
+        let others = Int(pendingPooled[household]) - (singleLane(person) ? 0 : 1)
         return SampleRequest(
             tube: .init(code: "open-\(tube.serial)", mode: tube.mode, state: .open, filled: members.count), resident: "R\(person)",
             checkedIn: true, singleTube: resident.singleTube, outcome: nil, latestSampleTube: tubeOf[Int(person)] < 0 ? nil : code(tubeOf[Int(person)]),
             latestSampleDecided: false, householdWaiting: others + 1, householdInThisTube: inThisTube,
-            householdOpenTubeElsewhere: elsewhere.map(code), placesOwed: owed)
+            householdOpenTubeElsewhere: elsewhere.map(code), placesOwed: owed, standing: standing(of: person))
     }
 
     func code(_ tube: Int32) -> String { "T\(tube)" }

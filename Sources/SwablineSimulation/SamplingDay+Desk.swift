@@ -47,7 +47,7 @@ extension SamplingDay {
         tubes[Int(index)].members.append(person)
         tubeOf[Int(person)] = index
         sampledAt[Int(person)] = now
-        if !resident.singleTube { pendingPooled[Int(resident.household)] -= 1 }
+        if !singleLane(person) { pendingPooled[Int(resident.household)] -= 1 }
         if !householdTubes[Int(resident.household)].contains(index) { householdTubes[Int(resident.household)].append(index) }
         series.sampled(station: s, wait: now - checkedInAt[Int(person)]!)
         stations[s].lastSwabAt = now

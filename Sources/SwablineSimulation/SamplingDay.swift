@@ -63,6 +63,8 @@ struct SamplingDay: Sendable {
     }
 
     let people: [SimulatedSite.Resident]
+    /// Each person's standing as the day begins (rule 9); empty: everyone cleared.
+    let standing: [Standing]
     let arrivals: [Attendance.Arrival]
     let pooledMode: TubeMode
     let opens: Double
@@ -102,10 +104,12 @@ struct SamplingDay: Sendable {
 
     init(
         attendance: Attendance, pooledMode: TubeMode, stations: Int, opens: Double, parameters: SimulationParameters,
-        rng: SeededGenerator
+        rng: SeededGenerator, standing: [Standing] = []
     ) {
         precondition(stations >= 1, "a site needs at least one station")
+        precondition(standing.isEmpty || standing.count == attendance.people.count, "one standing per person")
         people = attendance.people
+        self.standing = standing
         arrivals = attendance.arrivals
         self.pooledMode = pooledMode
         self.opens = opens
@@ -176,15 +180,22 @@ struct SamplingDay: Sendable {
             personOfTicket.append(person)
             checkedInAt[Int(person)] = now
             record(.checkIn(person: person), at: now)
-            if !resident.singleTube { pendingPooled[Int(resident.household)] += 1 }
+            if !singleLane(person) { pendingPooled[Int(resident.household)] += 1 }
             enqueue(
                 WaitingTicket(
                     ticket: ticket, household: Int64(resident.household), lane: resident.priority ? .priority : .normal,
-                    singleTube: resident.singleTube))
+                    singleTube: singleLane(person)))
         }
         peakWaiting = max(peakWaiting, waiting.count)
         wakeIdleStations(now: now)
     }
+
+    /// The person's standing as the day begins.
+    func standing(of person: Int32) -> Standing { standing.isEmpty ? .cleared : standing[Int(person)] }
+
+    /// Whether the person waits for a single tube, as the server's queue
+    /// has it: flagged single-tube, or not cleared by an earlier round.
+    func singleLane(_ person: Int32) -> Bool { people[Int(person)].singleTube || standing(of: person).needsSingleTube }
 
     mutating func enqueue(_ entry: WaitingTicket) {
         // Tickets keep their place: the queue stays in ticket order.

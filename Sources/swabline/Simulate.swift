@@ -17,6 +17,7 @@ struct Simulate: AsyncParsableCommand {
               swabline simulate --site huaxiali --stations 8 --advise
               swabline simulate --district 155
               swabline simulate --site fangfeiyuan --against http://127.0.0.1:8080
+              swabline simulate --site huaxiali --rounds 5 [--against http://127.0.0.1:8080]
             The same site, options and seed give the same figures and byte-identical files.
 
             --against replays the same day through the HTTP API of a Swabline server on this
@@ -30,6 +31,12 @@ struct Simulate: AsyncParsableCommand {
               SWABLINE_LAB_SECRET         swabline labs add <the site's lab>
             The environment keeps tokens out of the process list; the options win when both are given.
             A replay prints the summary and the comparison, and writes no report folder.
+
+            --rounds N simulates N consecutive daily rounds (a campaign): infection spreading at home,
+            standings carried from round to round (not cleared: single tube only), isolation, and a
+            reason or an open task for everyone missing. With --against, round 1 is the server's fresh
+            round and each later round is opened for the site (POST /v1/rounds); each is compared
+            before the next opens.
             """)
 
     @Option(help: "The site: its folder (e.g. sites/华夏里社区) or its id (e.g. huaxiali) in --sites.")
@@ -68,6 +75,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Folder for the report (default: simulation/<site id>, or simulation/district).")
     var out: String?
 
+    @Option(help: "Simulate this many consecutive daily rounds at the site (a campaign), 1–30.")
+    var rounds: Int?
+
     @Flag(help: "Also advise the pool size, stations and courier interval, and print the reasoning.")
     var advise = false
 
@@ -103,6 +113,11 @@ struct Simulate: AsyncParsableCommand {
             throw ValidationError("--pool-mode applies to one site; a district's communities pool as their zone allows.")
         }
         if district != nil, advise { throw ValidationError("--advise applies to one site, not to --district.") }
+        if let rounds {
+            guard (1...30).contains(rounds) else { throw ValidationError("--rounds must be between 1 and 30; got \(rounds).") }
+            if district != nil { throw ValidationError("--rounds applies to one site, not to --district.") }
+            if advise { throw ValidationError("--advise is about one day; run it without --rounds.") }
+        }
         if !(labs >= 1 && labs <= 1_000) { throw ValidationError("--labs must be between 1 and 1000; got \(labs).") }
         if !(labCapacity > 0 && labCapacity.isFinite) { throw ValidationError("--lab-capacity must be above 0; got \(labCapacity).") }
         if replay.against != nil {
@@ -126,6 +141,9 @@ struct Simulate: AsyncParsableCommand {
     func run() async throws {
         if let district {
             try await runDistrict(count: district)
+        } else if let site, rounds != nil {
+            let loaded = try SiteLookup.find(site, sitesPath: sitesPath)
+            if replay.against != nil { try await runCampaignReplay(loaded) } else { try runCampaign(loaded) }
         } else if let site, replay.against != nil {
             try await runReplay(try SiteLookup.find(site, sitesPath: sitesPath))
         } else if let site {

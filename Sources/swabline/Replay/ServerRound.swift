@@ -21,7 +21,7 @@ struct ServerRound {
     /// cannot know). Each refusal says what to do: a new round, or a server
     /// on a fresh database file.
     func freshRound(rosterCount: Int) async throws -> Round {
-        let round = try read(try await client.send(.GET, "/v1/rounds/current", token: token), Round.self, "the current round")
+        let round = try read(try await client.send(.GET, "/v1/rounds/current?site=\(site)", token: token), Round.self, "the current round")
         let coverage = try await self.coverage()
         let counts = coverage.counts
         let residents = "server has \(counts.expected) residents at \(site) where the roster here has \(rosterCount)"
@@ -55,29 +55,33 @@ struct ServerRound {
     /// Coverage, the retest list and every person's outcome, read as the
     /// coordinator reads them. `codes` are the people whose outcome to ask
     /// for (everyone in the simulated day); eight requests run at a time.
-    func state(codes: [String]) async throws -> RoundState {
+    /// - Parameter standings: also read each person's standing (a
+    ///   campaign); the state's `standings` stay nil otherwise.
+    func state(codes: [String], standings: Bool = false) async throws -> RoundState {
         let coverage = try await self.coverage()
         let retests = try read(
             try await client.send(.GET, "/v1/sites/\(site)/retests", token: token), RetestList.self, "the retest list")
-        var outcomes: [String: Outcome] = [:]
-        try await withThrowingTaskGroup(of: (String, Outcome?).self) { group in
+        var outcomes: [String: Outcome] = [:], notCleared: [String: Standing] = [:]
+        try await withThrowingTaskGroup(of: (String, OutcomeAnswer).self) { group in
             var next = codes.makeIterator()
             func add() {
                 guard let code = next.next() else { return }
                 group.addTask {
                     let answer = try await client.send(.GET, "/v1/residents/\(code)/outcome", token: token)
-                    return (code, try read(answer, OutcomeAnswer.self, "the outcome of \(code)").outcome)
+                    return (code, try read(answer, OutcomeAnswer.self, "the outcome of \(code)"))
                 }
             }
             for _ in 0..<8 { add() }
-            while let (code, outcome) = try await group.next() {
-                outcomes[code] = outcome
+            while let (code, answer) = try await group.next() {
+                outcomes[code] = answer.outcome
+                if let standing = answer.standing, standing != .cleared { notCleared[code] = standing }
                 add()
             }
         }
         return RoundState(
             counts: coverage.counts, missing: Set(coverage.missing.map(\.code)), outcomes: outcomes,
-            retests: Set(retests.buildings.flatMap { $0.households.flatMap { $0.residents.map(\.code) } }))
+            retests: Set(retests.buildings.flatMap { $0.households.flatMap { $0.residents.map(\.code) } }),
+            standings: standings ? notCleared : nil)
     }
 
     /// What to do when only a fresh database will do.
@@ -86,12 +90,12 @@ struct ServerRound {
         + "--db /tmp/replay.sqlite; a new file opens \"Round 1\" by itself); make the tokens and the lab secret with the "
         + "same --db (or SWABLINE_DB), and run this again."
 
-    private func coverage() async throws -> Coverage {
+    func coverage() async throws -> Coverage {
         try read(try await client.send(.GET, "/v1/sites/\(site)/coverage", token: token), Coverage.self, "the coverage of \(site)")
     }
 
     /// Decodes a 200, or says in words why the server would not answer.
-    private func read<T: Decodable>(_ answer: APIAnswer, _ type: T.Type, _ what: String) throws -> T {
+    func read<T: Decodable>(_ answer: APIAnswer, _ type: T.Type, _ what: String) throws -> T {
         switch (answer.status, answer.problemCode) {
         case (200, _):
             do { return try answer.decode(type) } catch {
@@ -113,7 +117,7 @@ struct ServerRound {
         }
     }
 
-    private struct Coverage: Decodable {
+    struct Coverage: Decodable {
         struct Person: Decodable { var code: String }
         var counts: CoverageCounts
         var missing: [Person]
@@ -126,5 +130,8 @@ struct ServerRound {
         var buildings: [Building]
     }
 
-    private struct OutcomeAnswer: Decodable { var outcome: Outcome? }
+    private struct OutcomeAnswer: Decodable {
+        var outcome: Outcome?
+        var standing: Standing?
+    }
 }
