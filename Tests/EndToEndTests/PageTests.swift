@@ -100,6 +100,48 @@ struct PageTests {
         }
     }
 
+    @Test("the gate takes a temperature and ticked symptoms: a fever refers the resident to the single-tube lane; a misread is refused")
+    func gateTriage() async throws {
+        let server = try await TestServer.make()
+        try await server.application.test(.live) { client in
+            try await client.execute(uri: "/sites/fangfeiyuan/gate", method: .get, headers: Self.cookie(server.staff)) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("name=\"temperature_c\"") && html.contains("name=\"symptom_cough\""))
+                #expect(!html.contains("name=\"temperature_c\" inputmode=\"decimal\" autocomplete=\"off\" maxlength=\"5\" required"),
+                    "芳菲苑's site.toml does not ask for a temperature")
+            }
+            try await client.execute(
+                uri: "/sites/fangfeiyuan/gate", method: .post, headers: Self.cookie(server.staff),
+                body: Self.form(["resident_code": "FFY000006", "temperature_c": "38,2"])
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("id=\"referred\""))
+            }
+            try await client.execute(
+                uri: "/sites/fangfeiyuan/gate", method: .post, headers: Self.cookie(server.staff),
+                body: Self.form(["resident_code": "FFY000007", "temperature_c": "36.6", "symptom_sore_throat": "on"])
+            ) { response in
+                #expect(String(buffer: response.body).contains("id=\"referred\""))
+            }
+            try await client.execute(
+                uri: "/sites/fangfeiyuan/gate", method: .post, headers: Self.cookie(server.staff),
+                body: Self.form(["resident_code": "FFY000008", "temperature_c": "365"])
+            ) { response in
+                #expect(response.status == .unprocessableContent && String(buffer: response.body).contains("temperature_c"))
+            }
+            try await client.execute(uri: "/v1/sites/fangfeiyuan/referrals", method: .get, headers: [.authorization: "Bearer \(server.staff)"]) {
+                response in
+                let codes = try PageTests.referralCodes(response)
+                #expect(codes == ["FFY000006", "FFY000007"])
+            }
+        }
+    }
+
+    static func referralCodes(_ response: TestResponse) throws -> [String] {
+        let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as! [String: Any]
+        return (json["referrals"] as! [[String: Any]]).map { $0["code"] as! String }
+    }
+
     @Test("a gate scan checks the resident in and shows the ticket; a repeat says so; an unknown code offers the walk-in form")
     func gateScan() async throws {
         let server = try await TestServer.make()
