@@ -21,7 +21,7 @@ public struct CampaignParameters: Sendable, Hashable {
     /// positive result: 「居民自觉居家隔离7天」.
     public var isolationDays = 7
     /// Share of the missing whom the door-to-door team reaches with a
-    /// reason (`FollowUpReason`); the rest stay open tasks for the next day.
+    /// reason (`MissingReason`); the rest stay open tasks for the next day.
     public var reasonShare = 0.7
 
     public init() {}

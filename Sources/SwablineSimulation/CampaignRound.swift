@@ -19,7 +19,7 @@ public struct CampaignRound: Sendable, Hashable {
     public var carriers: [Bool]
     /// The reason recorded for each missing person the team reached; every
     /// other missing person is an open task.
-    public var reasons: [Int32: FollowUpReason]
+    public var reasons: [Int32: MissingReason]
     /// People scanned into a pooled tube while not cleared (rule 9: none).
     public var pooledWhileNotCleared: [Int32]
 
@@ -59,9 +59,9 @@ public struct FollowUpState: Sendable, Hashable {
     public var closed: Int
     public var open: Int
     /// Reasons by resident code; a missing person absent here is an open task.
-    public var reasons: [String: FollowUpReason]
+    public var reasons: [String: MissingReason]
 
-    public init(closed: Int, open: Int, reasons: [String: FollowUpReason]) {
+    public init(closed: Int, open: Int, reasons: [String: MissingReason]) {
         self.closed = closed
         self.open = open
         self.reasons = reasons

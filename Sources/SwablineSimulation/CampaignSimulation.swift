@@ -43,10 +43,10 @@ public enum CampaignSimulation {
                 let household = Int(site.residents[person].household)
                 isolatedThrough[household] = max(isolatedThrough[household], number + parameters.isolationDays)
             }
-            var reasons: [Int32: FollowUpReason] = [:]
+            var reasons: [Int32: MissingReason] = [:]
             for person in 0..<script.people where !script.truth.sampled[person] {
                 let reached = Double.random(in: 0..<1, using: &follow) < parameters.reasonShare
-                let reason = FollowUpReason.draw(using: &follow)
+                let reason = MissingReason.draw(using: &follow)
                 if reached { reasons[Int32(person)] = reason }
             }
             rounds.append(

@@ -152,7 +152,7 @@ struct CampaignSimulationTests {
                 "closed: simulation 2, server 1", "open: simulation 1, server 2", "reason of A: simulation away, server not_at_home",
                 "reason of B: simulation homebound, server open",
             ])
-        #expect(abs(FollowUpReason.weights.reduce(0) { $0 + $1.1 } - 1) < 1e-9, "the weights are shares of one")
-        #expect(Set(FollowUpReason.weights.map(\.0)) == Set(FollowUpReason.allCases))
+        #expect(abs(MissingReason.weights.reduce(0) { $0 + $1.1 } - 1) < 1e-9, "the weights are shares of one")
+        #expect(Set(MissingReason.weights.map(\.0)) == Set(MissingReason.allCases))
     }
 }

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import SwablineCore
 import SwablineSimulation
 
 /// Records why each missing person was missing, as the site's staff would
@@ -25,7 +26,7 @@ struct FollowUpReplay {
     }
 
     /// Posts every reason of the round, in code order; whether they were recorded.
-    mutating func record(_ reasons: [Int32: FollowUpReason], codes: [String]) async throws -> Bool {
+    mutating func record(_ reasons: [Int32: MissingReason], codes: [String]) async throws -> Bool {
         guard offered else { return false }
         for (person, reason) in reasons.sorted(by: { codes[Int($0.key)] < codes[Int($1.key)] }) {
             let code = codes[Int(person)]

@@ -30,10 +30,10 @@ extension ServerRound {
         let coverage = try read(
             try await client.send(.GET, "/v1/sites/\(site)/coverage", token: token), FollowUpCoverage.self, "the coverage of \(site)")
         guard let closed = coverage.counts.closed, let open = coverage.counts.open else { return nil }
-        var reasons: [String: FollowUpReason] = [:]
+        var reasons: [String: MissingReason] = [:]
         for person in coverage.missing {
             guard let text = person.reason else { continue }
-            guard let reason = FollowUpReason(rawValue: text) else {
+            guard let reason = MissingReason(rawValue: text) else {
                 throw ReplayError.notReady("The server's coverage gives \(person.code) a reason this version does not know: \(text)")
             }
             reasons[person.code] = reason
