@@ -15,18 +15,14 @@ struct SimulateAgainstTests {
         let workspace = try Workspace("against")
         defer { try? FileManager.default.removeItem(at: workspace.directory) }
         let sites = workspace.sites
-        let staff = try workspace.token("staff", site: "fangfeiyuan")
-        let courier = try workspace.token("courier")
-        let coordinator = try workspace.token("coordinator")
-        let secret = try workspace.cli(["labs", "add", "lab-dian"])
+        let credentials = try workspace.replayCredentials(site: "fangfeiyuan", lab: "lab-dian")
         let server = try await workspace.start()
         defer { server.process.terminate() }
         let against = "http://127.0.0.1:\(server.port)"
         // Seed 1 at 芳菲苑 has a positive pool: the retest list and the outcomes have something to compare.
         let replay = [
             "simulate", "--site", "fangfeiyuan", "--sites", sites, "--seed", "1", "--against", against, "--timeout", "120",
-            "--staff-token", staff, "--courier-token", courier, "--coordinator-token", coordinator, "--lab-secret", secret,
-        ]
+        ] + credentials
         let run = try ServerProcess.run(replay)
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("Equal: the server's coverage, outcomes and retest list are the simulation's ground truth exactly."))

@@ -40,18 +40,14 @@ struct SimulateCampaignTests {
     func replayEqualsTruth() async throws {
         let workspace = try Workspace("campaign")
         defer { try? FileManager.default.removeItem(at: workspace.directory) }
-        let staff = try workspace.token("staff", site: "fangfeiyuan")
-        let courier = try workspace.token("courier")
-        let coordinator = try workspace.token("coordinator")
-        let secret = try workspace.cli(["labs", "add", "lab-dian"])
+        let credentials = try workspace.replayCredentials(site: "fangfeiyuan", lab: "lab-dian")
         let server = try await workspace.start()
         defer { server.process.terminate() }
         // Seed 1 at 3 %: pool-positives and a positive in round 1, so rounds 2 and 3 carry people not cleared.
         let run = try ServerProcess.run([
             "simulate", "--site", "fangfeiyuan", "--sites", workspace.sites, "--rounds", "3", "--seed", "1", "--prevalence", "0.03",
             "--against", "http://127.0.0.1:\(server.port)", "--timeout", "120",
-            "--staff-token", staff, "--courier-token", courier, "--coordinator-token", coordinator, "--lab-secret", secret,
-        ])
+        ] + credentials)
         #expect(run.status == 0, "\(run.output)")
         for round in 1...3 {
             #expect(

@@ -34,6 +34,15 @@ struct Workspace {
     }
 
     /// `swabline serve` on this database, on a free loopback port.
+    /// The four credentials a replay acts with (staff of `site`, a courier, a
+    /// coordinator, the site's lab secret), as `simulate --against` options.
+    func replayCredentials(site: String, lab: String) throws -> [String] {
+        [
+            "--staff-token", try token("staff", site: site), "--courier-token", try token("courier"),
+            "--coordinator-token", try token("coordinator"), "--lab-secret", try cli(["labs", "add", lab]),
+        ]
+    }
+
     func start(log: URL? = nil, logLevel: String = "warning", arguments: [String] = []) async throws -> ServerProcess {
         try await ServerProcess.start(database: database, log: log, logLevel: logLevel, arguments: arguments)
     }
