@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 "SwablineStore",
                 "SwablineCharts",
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -134,6 +134,7 @@ public func buildRouter(
     authenticated.addRoutes(BoxController(store: store).endpoints)
     authenticated.addRoutes(ReportController(store: store).endpoints)
     authenticated.addRoutes(CampaignController(store: store).endpoints)
+    authenticated.addRoutes(ExportController(store: store).endpoints)
     authenticated.addRoutes(CallbackController(store: store).endpoints)
     authenticated.addRoutes(AuditController(store: store).endpoints)
     authenticated.addRoutes(AnomalyController(store: store).endpoints)

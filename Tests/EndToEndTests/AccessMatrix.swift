@@ -119,6 +119,7 @@ enum AccessMatrix {
         "GET /v1/isolation": Row(allowed: [.coordinator], path: "/v1/isolation"),
         "GET /v1/sites/{site}/referrals": Row(allowed: [.staff, .coordinator], path: "\(site)/referrals"),
         "GET /v1/sites/{site}/home-visits": Row(allowed: [.staff, .coordinator], path: "\(site)/home-visits"),
+        "GET /v1/sites/{site}/exports/{list}": Row(allowed: [.staff, .coordinator], path: "\(site)/exports/missing.csv"),
         "POST /v1/residents/{code}/homebound": Row(
             allowed: [.staff, .coordinator], path: "/v1/residents/FFY000001/homebound", body: #"{"homebound":true}"#),
         "POST /v1/residents/{code}/follow-up": Row(
@@ -169,6 +170,7 @@ enum AccessMatrix {
         // Staff are sent on to their own site's list.
         "GET /isolation": Row(allowed: [.staff, .otherStaff, .coordinator], path: "/isolation"),
         "GET /sites/{site}/home-visits": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/home-visits"),
+        "GET /sites/{site}/exports/{list}": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/exports/coverage.csv"),
         "GET /sites/{site}/board": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/board"),
         "GET /sites/{site}/board/events": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/board/events"),
     ]

@@ -4,7 +4,8 @@ import SwablineStore
 
 /// The printable lists a campaign's teams carry: the isolation follow-up
 /// list (居家隔离: who, since, until, which test is due or overdue) of a site
-/// or of every site, and the home-visit list (上门采样) by building and floor.
+/// or of every site, the home-visit list (上门采样) by building and floor,
+/// and the site's lists as CSV for the district office.
 struct FollowUpPages {
     let store: any ServerStore
 
@@ -13,6 +14,10 @@ struct FollowUpPages {
         routes.get("sites/:site/isolation", use: siteIsolation)
         routes.get("isolation", use: allIsolation)
         routes.get("sites/:site/home-visits", use: homeVisits)
+        // The CSV exports behind the dashboard's download links, signed in with the page's session.
+        routes.get("sites/:site/exports/:list") { request, context in
+            try await ExportController(store: store).export(request, context: context, by: try context.pageActor())
+        }
         return routes
     }
 

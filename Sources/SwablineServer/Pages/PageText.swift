@@ -163,6 +163,7 @@ enum PageText {
         ("reason_moved_out", "已搬离", "Moved out"),
         ("reason_unreachable", "联系不上", "Unreachable"),
         ("show_round", "查看", "Show"),
+        ("export_csv", "导出 CSV", "Download CSV"),
         ("past_round", "往轮记录，只读", "An earlier round, read only"),
         ("isolation", "居家隔离", "Home isolation"),
         ("isolation_title", "居家隔离跟进名单", "Isolation follow-up"),

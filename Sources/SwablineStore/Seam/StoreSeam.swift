@@ -55,6 +55,7 @@ public protocol RoundReports: Sendable {
     func isolation(site: String?, by actor: Actor) async throws -> IsolationReport
     func referrals(site: String, round: Int64?, by actor: Actor) async throws -> ReferralReport
     func homeVisits(site: String, round: Int64?, by actor: Actor) async throws -> HomeVisitReport
+    func roundOutcomes(site: String, round: Int64?, by actor: Actor) async throws -> (round: String, people: [PersonLine])
     func setHomebound(resident code: String, homebound: Bool, by actor: Actor) async throws -> HomeboundFlag
     func recordFollowUp(resident code: String, reason: MissingReason, note: String?, household: Bool, by actor: Actor) async throws
         -> FollowUpAnswer
