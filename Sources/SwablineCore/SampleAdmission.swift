@@ -23,6 +23,10 @@ public struct SampleRequest: Sendable {
     public var singleTube: Bool
     /// Their standing across rounds: anyone not cleared is never pooled (rule 9).
     public var standing: Standing
+    /// A standing raised after their latest sample (a late result of an
+    /// earlier round, or a household member's positive): a single-tube
+    /// retest is due even though this round's outcome does not ask for one.
+    public var standingRetestDue: Bool
     /// The resident's outcome in this round, if any.
     public var outcome: Outcome?
     /// The tube of the resident's latest sample in this round, if any.
@@ -43,9 +47,10 @@ public struct SampleRequest: Sendable {
     public init(
         tube: Tube, resident: String, checkedIn: Bool, singleTube: Bool, outcome: Outcome?, latestSampleTube: String?,
         latestSampleDecided: Bool = true, householdWaiting: Int, householdInThisTube: Int,
-        householdOpenTubeElsewhere: String?, placesOwed: Int = 0, standing: Standing = .cleared
+        householdOpenTubeElsewhere: String?, placesOwed: Int = 0, standing: Standing = .cleared, standingRetestDue: Bool = false
     ) {
         self.standing = standing
+        self.standingRetestDue = standingRetestDue
         self.tube = tube
         self.resident = resident
         self.checkedIn = checkedIn
@@ -81,10 +86,11 @@ public enum SampleAdmission: Sendable, Equatable {
 
         let kind: SampleAdmission
         if let previous = request.latestSampleTube {
-            guard let outcome = request.outcome, outcome.needsRetest, request.latestSampleDecided else {
+            let dueByOutcome = request.outcome.map { $0.needsRetest && request.latestSampleDecided } ?? false
+            guard dueByOutcome || request.standingRetestDue else {
                 throw .alreadySampled(resident: request.resident, tube: previous)
             }
-            if outcome.retestNeedsSingleTube, tube.mode.isPooled {
+            if request.outcome?.retestNeedsSingleTube == true, tube.mode.isPooled {
                 throw .retestNeedsSingleTube(resident: request.resident)
             }
             kind = .retest

@@ -73,10 +73,21 @@ public struct StandingState: Sendable, Equatable {
         case .result(.invalid, _, _):
             return self
         case let .householdPositive(sample):
+            // As for a pool: their own single-tube negative taken after the index case's swab answered it,
+            // whichever result arrived first.
+            if standing == .cleared, let decided = decidedBySample, decided > sample { return self }
             return raised(to: .householdContact, by: sample)
         case let .clearance(latestSample):
             return StandingState(standing: .cleared, decidedBySample: max(latestSample ?? 0, decidedBySample ?? 0))
         }
+    }
+
+    /// Whether a single-tube sample is due because of the standing: it is
+    /// not cleared and no single tube was taken after what raised it
+    /// (`latestSingleTube`: the resident's newest single-tube sample, if any;
+    /// a pooled one cannot clear them, so it does not count).
+    public func retestDue(latestSingleTube: Int64?) -> Bool {
+        standing.needsSingleTube && (latestSingleTube ?? 0) <= (decidedBySample ?? 0)
     }
 
     /// The standing after each event in turn, from cleared.

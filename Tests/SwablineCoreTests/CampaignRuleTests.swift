@@ -23,6 +23,20 @@ struct CampaignRuleTests {
         #expect(Standing.allCases.filter(\.needsSingleTube) == [.poolPositive, .householdContact, .positive])
     }
 
+    @Test("a household contact cleared by their own single-tube negative taken after the index swab, whichever result comes first")
+    func contactOrder() {
+        let contactFirst = StandingState.cleared.after(.householdPositive(sample: 100)).after(.result(.negative, mode: .single, sample: 101))
+        let negativeFirst = StandingState.cleared.after(.result(.negative, mode: .single, sample: 101)).after(.householdPositive(sample: 100))
+        #expect(contactFirst == negativeFirst && contactFirst.standing == .cleared)
+        // Swabbed before the index case: not cleared by it, in either order.
+        let before1 = StandingState.cleared.after(.householdPositive(sample: 100)).after(.result(.negative, mode: .single, sample: 99))
+        let before2 = StandingState.cleared.after(.result(.negative, mode: .single, sample: 99)).after(.householdPositive(sample: 100))
+        #expect(before1.standing == .householdContact && before2.standing == .householdContact)
+        // A retest is due while nothing was sampled since what raised it.
+        #expect(before1.retestDue(latestSingleTube: 99) && before1.retestDue(latestSingleTube: 100) && !before1.retestDue(latestSingleTube: 101))
+        #expect(!StandingState.cleared.retestDue(latestSingleTube: nil))
+    }
+
     @Test("the fold of events is the state after each in turn")
     func fold() {
         let events: [StandingEvent] = [

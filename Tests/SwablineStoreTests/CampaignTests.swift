@@ -137,6 +137,31 @@ struct CampaignTests {
         }
     }
 
+    @Test("a late Round 1 pool-positive for someone already pooled in Round 2: back in the queue, on Round 2's list, single tube only")
+    func raisedAfterSampled() async throws {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        try await f.shipTube("P1", residents: people, box: "B1")
+        _ = try await f.store.openRound(name: "Round 2", for: .sites([Fixture.site]))
+        try await f.fill("R2P", residents: [people[0]])  // pooled in Round 2 while still cleared
+        _ = try await f.results("w1", [("P1", .positive)])
+        let retests = try await f.store.retests(site: Fixture.site, by: f.staff)
+        #expect(retests.buildings.flatMap(\.households).flatMap(\.residents).map(\.code).contains(people[0]))
+        // Back at the gate: the sampled ticket waits again, and a pooled tube refuses them.
+        let again = try await f.store.checkIn(site: Fixture.site, code: people[0], walkIn: nil, priority: false, by: f.staff)
+        #expect(again.repeated && again.ticket.status == .waiting)
+        _ = try await f.store.sealTube("R2P", by: f.staff)
+        _ = try await f.store.openTube(site: Fixture.site, code: "R2Q", station: "s1", mode: nil, by: f.staff)
+        await #expect(throws: StoreError.rule(.notCleared(resident: people[0], standing: .poolPositive))) {
+            try await f.store.addSample(tube: "R2Q", resident: people[0], by: f.staff)
+        }
+        _ = try await f.store.openTube(site: Fixture.site, code: "R2S", station: "s2", mode: .single, by: f.staff)
+        let retest = try await f.store.addSample(tube: "R2S", resident: people[0], by: f.staff)
+        #expect(retest.retest && !retest.repeated)
+        #expect(!(try await f.store.retests(site: Fixture.site, by: f.staff).buildings.flatMap(\.households).flatMap(\.residents)
+            .map(\.code).contains(people[0])), "sampled since: awaiting its result")
+    }
+
     @Test("the standing table is what the core's fold makes of the results on record")
     func projection() async throws {
         let f = try await Fixture.make()
@@ -147,13 +172,21 @@ struct CampaignTests {
         _ = try await f.results("w2", [("S1", .positive)])
         try await f.shipTube("S2", residents: [people[1]], box: "B3", mode: .single)
         _ = try await f.results("w3", [("S2", .negative)])
+        // Out of sample order: the third member's newer single negative comes before their older single positive.
+        try await f.shipTube("S3", residents: [people[2]], box: "B4", mode: .single)
+        _ = try await f.store.openRound(name: "Round 2", for: .sites([Fixture.site]))
+        try await f.shipTube("S4", residents: [people[2]], box: "B5", mode: .single)
+        _ = try await f.results("w4", [("S4", .negative)])
+        _ = try await f.results("w5", [("S3", .positive)])
         try await f.store.pool.read { db in
             let folded = try StandingBackfill.states(db).mapValues(\.state)
             let stored = Dictionary(
                 uniqueKeysWithValues: try StandingRecord.fetchAll(db, sql: "SELECT * FROM standing").map { ($0.residentID, $0.state) })
             #expect(folded == stored)
-            // The first member positive, the second a contact cleared by a single-tube negative, the third a contact.
-            #expect(stored.values.map(\.standing).sorted { $0.rawValue < $1.rawValue } == [.cleared, .householdContact, .positive])
+            // The first member positive; the second cleared by a single-tube negative, then a contact again of the
+            // third's positive (swabbed after that negative); the third positive, though that positive came last for
+            // an older swab (a single positive raises whenever it arrives).
+            #expect(stored.values.map(\.standing).sorted { $0.rawValue < $1.rawValue } == [.householdContact, .positive, .positive])
         }
     }
 

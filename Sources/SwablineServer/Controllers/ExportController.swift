@@ -74,6 +74,14 @@ struct ExportController {
         [line.building, line.unit, line.room, line.household, line.code, line.name, line.phone]
     }
 
+    /// A field a spreadsheet would run as a formula (a name typed at the gate
+    /// as `=HYPERLINK(…)`) is written with a leading `'`, which Excel and
+    /// LibreOffice show as text (OWASP's advice for CSV injection).
+    static func inert(_ field: String) -> String {
+        guard let first = field.first, "=+-@\t\r".contains(first) else { return field }
+        return "'" + field
+    }
+
     static func flag(_ value: Bool?) -> String { value.map { $0 ? "1" : "0" } ?? "" }
 
     /// Rows written by CSV.swift (it quotes a field that needs it), CRLF as
@@ -81,7 +89,7 @@ struct ExportController {
     static func csvResponse(_ rows: [[String]], name: String) throws -> Response {
         let stream = OutputStream(toMemory: ())
         let writer = try CSVWriter(stream: stream, newline: .crlf)
-        for row in rows { try writer.write(row: row) }
+        for row in rows { try writer.write(row: row.map(Self.inert)) }
         writer.stream.close()
         let data = Data([0xEF, 0xBB, 0xBF]) + (stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data())
         return Response(

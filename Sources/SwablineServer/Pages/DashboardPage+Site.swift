@@ -37,7 +37,7 @@ extension DashboardPage {
                 toReceipt: turnaround.sampleToReceipt, toResult: turnaround.receiptToResult, awaitingReceipt: turnaround.awaitingReceipt,
                 awaitingResult: turnaround.awaitingResult, page),
             missing: missing.rows.map { Person($0, page) }, missingCount: coverage.missing.count,
-            missingPages: missing.navigation(path: "/sites/\(site)/dashboard", page),
+            missingPages: missing.navigation(path: "/sites/\(site)/dashboard", query: query, page),
             reasons: MissingReason.allCases.map { ReasonOption(value: $0.rawValue, label: page.language("reason_\($0.rawValue)")) },
             retests: retests.buildings.flatMap(\.households).flatMap(\.residents).map { Person($0, page) },
             retestCount: retests.total, hasRetests: retests.total > 0,

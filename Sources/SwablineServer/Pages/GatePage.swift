@@ -23,13 +23,13 @@ struct GatePage {
         let site = try await StaffSite.open(store, request, context)
         let form = try await PageForm.read(request)
         let code = form["resident_code"]
-        // The same request the API decodes, so a walk-in is checked the same way.
-        let body = QueueController.CheckInRequest(
-            residentCode: code, priority: form.checked("priority"), name: form.optional("name"), idNumber: form.optional("id_number"),
-            phone: form.optional("phone"), building: form.optional("building"), unit: form.optional("unit"), room: form.optional("room"),
-            singleTube: form.checked("single_tube"), temperatureC: try Self.temperature(form),
-            symptoms: Triage.Symptom.allCases.filter { form.checked("symptom_\($0.rawValue)") })
         do {
+            // The same request the API decodes, so a walk-in is checked the same way.
+            let body = QueueController.CheckInRequest(
+                residentCode: code, priority: form.checked("priority"), name: form.optional("name"), idNumber: form.optional("id_number"),
+                phone: form.optional("phone"), building: form.optional("building"), unit: form.optional("unit"), room: form.optional("room"),
+                singleTube: form.checked("single_tube"), temperatureC: try Self.temperature(form),
+                symptoms: Triage.Symptom.allCases.filter { form.checked("symptom_\($0.rawValue)") })
             let result = try await store.checkIn(
                 site: site.id, code: code, walkIn: try body.walkIn(), priority: body.priority ?? false,
                 triage: body.symptoms?.isEmpty == false || body.temperatureC != nil ? body.triage : nil, by: site.actor)

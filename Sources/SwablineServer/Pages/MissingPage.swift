@@ -30,12 +30,13 @@ struct MissingPage {
     }
 
     /// Nil for a single page.
-    func navigation(path: String, _ page: PageEnvironment) -> Navigation? {
+    /// `query` goes on every link after the page number (`&round=3`: paging stays in the round shown).
+    func navigation(path: String, query: String = "", _ page: PageEnvironment) -> Navigation? {
         guard count > 1 else { return nil }
         return Navigation(
             label: page.language.text["page_of"]!.replacingOccurrences(of: "{n}", with: "\(number)")
                 .replacingOccurrences(of: "{m}", with: "\(count)"),
-            previous: number > 1 ? "\(path)?page=\(number - 1)#missing" : nil,
-            next: number < count ? "\(path)?page=\(number + 1)#missing" : nil)
+            previous: number > 1 ? "\(path)?page=\(number - 1)\(query)#missing" : nil,
+            next: number < count ? "\(path)?page=\(number + 1)\(query)#missing" : nil)
     }
 }

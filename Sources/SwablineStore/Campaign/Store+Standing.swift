@@ -44,6 +44,15 @@ extension Store {
         }
     }
 
+    /// Whether the resident's standing asks for a single-tube retest now: not
+    /// cleared, and no single tube taken since what raised it (rule 9).
+    static func standingRetestDue(_ db: Database, resident: Int64) throws -> Bool {
+        let latestSingle = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT max(s.id) FROM sample s JOIN tube t ON t.code = s.tube_code WHERE s.resident_id = ? AND t.mode = ?"),
+            arguments: [resident, TubeMode.single])
+        return try standingState(db, resident: resident).retestDue(latestSingleTube: latestSingle)
+    }
+
     /// SQL that is true when the resident aliased `alias` is not cleared;
     /// bind `Standing.cleared` once for it, where it stands.
     static func notCleared(_ alias: String, named argument: String? = nil) -> String {
@@ -51,31 +60,31 @@ extension Store {
     }
 }
 
-/// Computes every standing from the results on record, as if each had been
-/// applied as it came in sample order (migration v13, and the projection test).
+/// Computes every standing from the results on record, applied in the order
+/// they were (migration v13, and the projection test).
 enum StandingBackfill {
     static func states(_ db: Database) throws -> [Int64: (state: StandingState, round: Int64)] {
+        // In the order the results were applied (their custody step), as the live path met them.
         let rows = try StandingEventRow.fetchAll(db, sql: """
             SELECT \(StandingEventRow.columns) FROM sample s JOIN tube t ON t.code = s.tube_code JOIN resident r ON r.id = s.resident_id
-            WHERE t.result IS NOT NULL ORDER BY s.id
-            """)
+            JOIN custody_event c ON c.subject = ? AND c.code = t.code AND c.event = ?
+            WHERE t.result IS NOT NULL ORDER BY c.id, s.id
+            """, arguments: [CustodySubject.tube, CustodyEvent.resulted])
         let households = Dictionary(grouping: try Row.fetchAll(db, sql: "SELECT id, household_id FROM resident"), by: { $0["household_id"] as Int64 })
             .mapValues { $0.map { $0["id"] as Int64 } }
-        var events: [Int64: [(sample: Int64, round: Int64, event: StandingEvent)]] = [:]
+        var events: [Int64: [(round: Int64, event: StandingEvent)]] = [:]
         for row in rows {
-            events[row.residentID, default: []].append((row.sampleID, row.roundID, .result(row.result, mode: row.mode, sample: row.sampleID)))
+            events[row.residentID, default: []].append((row.roundID, .result(row.result, mode: row.mode, sample: row.sampleID)))
             guard row.result == .positive, !row.mode.isPooled else { continue }
             for contact in households[row.householdID] ?? [] where contact != row.residentID {
-                events[contact, default: []].append((row.sampleID, row.roundID, .householdPositive(sample: row.sampleID)))
+                events[contact, default: []].append((row.roundID, .householdPositive(sample: row.sampleID)))
             }
         }
-        return events.mapValues { list in
-            let ordered = list.sorted { $0.sample < $1.sample }
-            return (StandingState.fold(ordered.map(\.event)), ordered.last!.round)
-        }
+        return events.mapValues { list in (StandingState.fold(list.map(\.event)), list.last!.round) }
     }
 
     static func run(_ db: Database) throws {
+        // A cleared row that remembers its clearing sample is kept: an older result still at the lab must not raise it.
         for (resident, entry) in try states(db) where entry.state != .cleared {
             try db.execute(
                 sql: "INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES (?, ?, ?, ?, ?)",

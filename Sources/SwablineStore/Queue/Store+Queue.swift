@@ -43,8 +43,10 @@ extension Store {
         }
     }
 
-    /// Back at the gate after an invalid sample whose result is in: the
-    /// resident's ticket waits again, for the resample.
+    /// Back at the gate after an invalid sample whose result is in, or after
+    /// a standing was raised since their sample (rule 9: a late result, a
+    /// household member's positive): the resident's ticket waits again, for
+    /// the resample or the single-tube retest.
     static func requeueForResample(_ db: Database, round: Int64, resident: Int64, ticket: Int64, by actor: Actor, now: String) throws {
         let resample = try Bool.fetchOne(
             db.cachedStatement(sql: """
@@ -52,11 +54,13 @@ extension Store {
                   AND o.decided_by_sample = (SELECT max(id) FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id)
                 """),
             arguments: [round, resident, Outcome.invalid]) ?? false
-        guard resample else { return }
+        guard try resample || standingRetestDue(db, resident: resident) else { return }
         try db.cachedStatement(sql: "UPDATE ticket SET status = ?, station_id = NULL WHERE id = ? AND status = ?").execute(
             arguments: [TicketStatus.waiting, ticket, TicketStatus.sampled])
         if db.changesCount > 0 {
-            try audit(db, .requeued, by: actor, resident: resident, detail: "to resample an invalid result", now: now)
+            try audit(
+                db, .requeued, by: actor, resident: resident,
+                detail: resample ? "to resample an invalid result" : "for a single-tube retest: not cleared since their sample", now: now)
         }
     }
 

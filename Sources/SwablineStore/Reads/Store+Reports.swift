@@ -96,11 +96,12 @@ extension Store {
     /// Who must be sampled again (pool-positive: isolate and single-tube
     /// retest; invalid: resample), by building and household, for the
     /// door-to-door teams. In the site's current round this includes whoever
-    /// an earlier round left not cleared (rule 9) and is not yet sampled.
+    /// an earlier round left not cleared (rule 9) and who has not been sampled
+    /// in it, or whom a late result of an earlier round raised since their sample.
     public func retests(site: String, round: Int64? = nil, by actor: Actor) async throws -> RetestReport {
         try await readSiteRound(site, round: round, by: actor) { db, round in
             let current = try Self.currentRound(db, site: site).id == round.id
-            let people = try PersonLineRow.fetchAll(
+            let rows = try PersonLineRow.fetchAll(
                 db,
                 sql: """
                     SELECT \(ResidentAtHome.columns), o.status, st.status AS standing, NULL AS reason, NULL AS reason_found FROM outcome o
@@ -113,13 +114,22 @@ extension Store {
                     SELECT \(ResidentAtHome.columns), NULL, st.status, NULL, NULL FROM standing st
                     JOIN resident r ON r.id = st.resident_id JOIN household h ON h.id = r.household_id
                     WHERE :current AND r.site_id = :site AND st.status <> :cleared
-                      AND NOT EXISTS (SELECT 1 FROM outcome o WHERE o.round_id = :round AND o.resident_id = r.id)
+                      AND NOT EXISTS (SELECT 1 FROM sample s JOIN tube t ON t.code = s.tube_code
+                                      WHERE s.round_id = :round AND s.resident_id = r.id AND t.mode = :single
+                                        AND s.id > coalesce(st.decided_by_sample, 0))
+                      -- Raised by this round's own results, a sampled contact is followed on the isolation list;
+                      -- raised by an earlier round's (a late result), they are due here even if already pooled.
+                      AND (st.round_id < :round OR NOT \(Self.sampledInRound))
                     """,
                 arguments: [
                     "round": round.id, "site": site, "poolPositive": Outcome.poolPositive, "invalid": Outcome.invalid,
-                    "current": current, "cleared": Standing.cleared,
+                    "current": current, "cleared": Standing.cleared, "single": TubeMode.single,
                 ]
-            ).map(\.line).sorted(by: Self.addressOrder)
+            ).map(\.line)
+            // Someone due by this round's outcome and by their standing is listed once, with the outcome.
+            var byCode: [String: PersonLine] = [:]
+            for row in rows where byCode[row.code]?.outcome == nil { byCode[row.code] = row }
+            let people = byCode.values.sorted(by: Self.addressOrder)
             var buildings: [RetestReport.Building] = []
             for person in people {
                 if buildings.last?.building != person.building {

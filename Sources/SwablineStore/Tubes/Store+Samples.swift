@@ -59,13 +59,14 @@ extension Store {
             db.cachedStatement(sql: "SELECT * FROM outcome WHERE round_id = ? AND resident_id = ?"),
             arguments: [tube.tube.roundID, resident.id])
         let household = try householdFacts(db, tube: tube.tube, resident: resident)
+        let standing = try standingState(db, resident: resident.id)
         return SampleRequest(
             tube: .init(code: tube.tube.code, mode: tube.tube.mode, state: tube.tube.state, filled: tube.filled),
             resident: resident.code, checkedIn: checkedIn, singleTube: try resident.singleTube || referred(db, round: tube.tube.roundID, resident: resident.id), outcome: outcome?.status,
             latestSampleTube: latest?.tubeCode, latestSampleDecided: latest.map { $0.id == outcome?.decidedBySample } ?? false,
             householdWaiting: household.waitingOthers + 1, householdInThisTube: household.inThisTube,
             householdOpenTubeElsewhere: household.elsewhere, placesOwed: household.owed,
-            standing: try standingState(db, resident: resident.id).standing)
+            standing: standing.standing, standingRetestDue: try latest != nil && standingRetestDue(db, resident: resident.id))
     }
 
     /// Writes the sample into the next slot, marks the ticket sampled and
