@@ -73,7 +73,6 @@ public struct IsolationPlan: Sendable, Hashable, Codable {
 
     static func text(_ day: Int) -> String {
         let c = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(day) * 86_400))
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(c.year!)-\(two(c.month!))-\(two(c.day!))"
+        return "\(c.year!)-\(TwoDigits.text(c.month!))-\(TwoDigits.text(c.day!))"
     }
 }

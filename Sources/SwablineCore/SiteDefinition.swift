@@ -15,7 +15,7 @@ public struct LocalTime: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var description: String {
         let h = minutes / 60, m = minutes % 60
-        return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
+        return TwoDigits.text(h) + ":" + TwoDigits.text(m)
     }
 
     public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool { lhs.minutes < rhs.minutes }

@@ -1,3 +1,5 @@
+import SwablineCore
+
 /// Seconds since the day's start as people read them, for advice lines
 /// and reports: "18:46", "02:29 next day", "3 h 05 min".
 public enum DayTime {
@@ -5,7 +7,7 @@ public enum DayTime {
         let total = Int(seconds.rounded(.down))
         let day = total >= 0 ? total / 86_400 : 0
         let minutes = (total - day * 86_400) / 60
-        let text = two(minutes / 60) + ":" + two(minutes % 60)
+        let text = TwoDigits.text(minutes / 60) + ":" + TwoDigits.text(minutes % 60)
         switch day {
         case 0: return text
         case 1: return text + " next day"
@@ -17,8 +19,7 @@ public enum DayTime {
         let total = Int(seconds.rounded())
         if total < 60 { return "\(total) s" }
         if total < 3_600 { return "\(total / 60) min" }
-        return "\(total / 3_600) h " + two(total % 3_600 / 60) + " min"
+        return "\(total / 3_600) h " + TwoDigits.text(total % 3_600 / 60) + " min"
     }
 
-    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

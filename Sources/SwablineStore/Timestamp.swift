@@ -1,4 +1,5 @@
 import Foundation
+import SwablineCore
 
 /// Times as the store keeps them and the wire carries them: RFC 3339 in UTC
 /// with milliseconds, which sort as text in time order.
@@ -24,15 +25,19 @@ public enum Timestamp {
         return (try? style.parse(text)) ?? (try? plain.parse(text))
     }
 
-    /// The local calendar day (`YYYY-MM-DD`) of a stored time in a site's
-    /// time zone: isolation days are the site's days, not UTC's.
-    public static func localDay(_ text: String, timeZone: String) -> String? {
+    /// A stored time's wall-clock fields in a site's time zone (pages and
+    /// isolation days use the site's local time, not UTC's); nil for a time
+    /// or zone that does not read.
+    public static func local(_ text: String, timeZone: String) -> DateComponents? {
         guard let date = date(text), let zone = TimeZone(identifier: timeZone) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(c.year!)-\(two(c.month!))-\(two(c.day!))"
+        return calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+    }
+
+    /// The local calendar day (`YYYY-MM-DD`) of a stored time in a site's time zone.
+    public static func localDay(_ text: String, timeZone: String) -> String? {
+        local(text, timeZone: timeZone).map { "\($0.year!)-\(TwoDigits.text($0.month!))-\(TwoDigits.text($0.day!))" }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`.

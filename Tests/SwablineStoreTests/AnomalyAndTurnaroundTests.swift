@@ -5,13 +5,7 @@ import Testing
 
 @Suite("Turnaround from the chain of custody; anomalies resolved by a coordinator")
 struct AnomalyAndTurnaroundTests {
-    /// A clock the test moves by hand.
-    final class Clock: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = Date(timeIntervalSince1970: 1_649_145_600)  // 2022-04-05 08:00 UTC
-        var now: Date { lock.withLock { value } }
-        func advance(hours: Double) { lock.withLock { value += hours * 3600 } }
-    }
+    static let start = Date(timeIntervalSince1970: 1_649_145_600)  // 2022-04-05 08:00 UTC
 
     /// Checks a household in, swabs it into a new tube at s1 and seals the tube.
     func sample(_ f: Fixture, tube: String, household: String) async throws -> [String] {
@@ -36,7 +30,7 @@ struct AnomalyAndTurnaroundTests {
 
     @Test("sampling → receipt per sample and receipt → result per tube, in the server's own times; what is still on its way is counted")
     func turnaround() async throws {
-        let clock = Clock()
+        let clock = MovableClock(Self.start)
         let f = try await Fixture.make(clock: { clock.now })
         // 08:00 two people into T1; 10:00 two into T2; 11:00 two into T3.
         let first = try await sample(f, tube: "TA-1", household: "1-1-101")
@@ -72,7 +66,7 @@ struct AnomalyAndTurnaroundTests {
 
     @Test("a conflicting result is listed until a coordinator resolves it with a note; a second resolve changes nothing")
     func anomalies() async throws {
-        let clock = Clock()
+        let clock = MovableClock(Self.start)
         let f = try await Fixture.make(clock: { clock.now })
         try await f.shipTube("TB-1", residents: try await f.household("1-1-101"), box: "BB-1")
         _ = try await f.results("r-1", [("TB-1", .positive)])

@@ -7,7 +7,7 @@ import Testing
 struct IdempotencyStoreTests {
     @Test("an answer is kept 48 hours; one asked for within a window is replayed only that long, then replaced")
     func windows() async throws {
-        let clock = AnomalyAndTurnaroundTests.Clock()
+        let clock = MovableClock(AnomalyAndTurnaroundTests.start)
         let f = try await Fixture.make(clock: { clock.now })
         let first = RememberedAnswer(fingerprint: "a", status: 200, contentType: "text/html", body: Data("first".utf8))
         try await f.store.rememberAnswer(scope: "staff#1", key: "k", first)

@@ -38,13 +38,3 @@ struct IsolationTests {
     }
 }
 
-/// A clock a test moves by hand.
-final class MovableClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Date
-    init(_ start: Date) { value = start }
-    var now: Date {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
-    }
-}

@@ -5,11 +5,9 @@ import Testing
 
 @Suite("Lab webhook secrets rotate with an overlap")
 struct LabSecretTests {
-    final class Clock: @unchecked Sendable {
-        var now = Date(timeIntervalSince1970: 1_649_116_800)  // 2022-04-05 00:00 UTC
-    }
+    static let start = Date(timeIntervalSince1970: 1_649_116_800)  // 2022-04-05 00:00 UTC
 
-    func makeStore(_ clock: Clock) throws -> Store {
+    func makeStore(_ clock: MovableClock) throws -> Store {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return try Store(path: directory.appendingPathComponent("labs.sqlite").path, clock: { clock.now })
@@ -17,7 +15,7 @@ struct LabSecretTests {
 
     @Test("old and new secret both sign during the overlap; then only the new one; a second rotation never extends the first")
     func rotation() async throws {
-        let clock = Clock()
+        let clock = MovableClock(Self.start)
         let store = try makeStore(clock)
         let first = try await store.addLab("lab-dian")
         #expect(try await store.webhookSecrets(lab: "lab-dian") == [first])
@@ -41,7 +39,7 @@ struct LabSecretTests {
 
     @Test("rotating an unknown lab or with a negative overlap is refused and changes nothing")
     func refusals() async throws {
-        let store = try makeStore(Clock())
+        let store = try makeStore(MovableClock(Self.start))
         _ = try await store.addLab("lab-dian")
         let before = try await store.fingerprint()
         await #expect(throws: StoreError.notFound(kind: .lab, code: "lab-nowhere")) {

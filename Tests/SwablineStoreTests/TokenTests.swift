@@ -5,14 +5,9 @@ import Testing
 
 @Suite("Tokens expire and can be revoked")
 struct TokenTests {
-    /// A clock the test moves by hand.
-    final class Clock: @unchecked Sendable {
-        var now = Date(timeIntervalSince1970: 1_649_116_800)  // 2022-04-05 00:00 UTC
-    }
-
     @Test("a token works until it expires or is revoked; only its hash is kept")
     func lifecycle() async throws {
-        let clock = Clock()
+        let clock = MovableClock(Date(timeIntervalSince1970: 1_649_116_800))  // 2022-04-05 00:00 UTC
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try Store(path: directory.appendingPathComponent("t.sqlite").path, clock: { clock.now })

@@ -69,11 +69,8 @@ extension DashboardPage {
 
     /// "04-05 13:40" in the site's time zone (pages show the site's local time).
     static func localTime(_ text: String, timeZone: String?) -> String {
-        guard let date = Timestamp.date(text), let zone = timeZone.flatMap(TimeZone.init(identifier:)) else { return text }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.month, .day, .hour, .minute], from: date)
-        func two(_ n: Int?) -> String { (n ?? 0) < 10 ? "0\(n ?? 0)" : "\(n ?? 0)" }
-        return "\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
+        guard let timeZone, let c = Timestamp.local(text, timeZone: timeZone) else { return text }
+        let two = TwoDigits.text
+        return "\(two(c.month!))-\(two(c.day!)) \(two(c.hour!)):\(two(c.minute!))"
     }
 }

@@ -29,10 +29,10 @@ struct GatePage {
                 residentCode: code, priority: form.checked("priority"), name: form.optional("name"), idNumber: form.optional("id_number"),
                 phone: form.optional("phone"), building: form.optional("building"), unit: form.optional("unit"), room: form.optional("room"),
                 singleTube: form.checked("single_tube"), temperatureC: try Self.temperature(form),
-                symptoms: Triage.Symptom.allCases.filter { form.checked("symptom_\($0.rawValue)") })
+                symptoms: Self.ticked(form))
             let result = try await store.checkIn(
                 site: site.id, code: code, walkIn: try body.walkIn(), priority: body.priority ?? false,
-                triage: body.symptoms?.isEmpty == false || body.temperatureC != nil ? body.triage : nil, by: site.actor)
+                triage: body.triage, by: site.actor)
             return site.render("gate", title: "gate_title", Values(result: Ticket(result, site.page), triage: Self.triageForm(site)))
         } catch {
             guard let problem = Problem.from(error) else { throw error }
@@ -69,6 +69,12 @@ struct GatePage {
         TriageForm(
             askTemperature: site.summary.triageTemperature,
             symptoms: Triage.Symptom.allCases.map { .init(value: $0.rawValue, label: site.page.language("symptom_\($0.rawValue)")) })
+    }
+
+    /// The ticked symptom boxes; none ticked is no answer, as in the API.
+    static func ticked(_ form: PageForm) -> [Triage.Symptom]? {
+        let ticked = Triage.Symptom.allCases.filter { form.checked("symptom_\($0.rawValue)") }
+        return ticked.isEmpty ? nil : ticked
     }
 
     /// The temperature field, "36,8" or "36.8"; empty is none.

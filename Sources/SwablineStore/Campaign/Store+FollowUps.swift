@@ -26,11 +26,7 @@ extension Store {
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
         if let note, note.count > 200 { throw StoreError.invalid(field: "note", why: "must be at most 200 characters") }
         return try await write { db, now in
-            guard let row = try Self.residentRow(db, code: code), actor.canRead(site: row.resident.siteID) else {
-                if case .staff = actor { throw StoreError.notFound(kind: .resident, code: code) }
-                try Self.requireCoordinator(actor)
-                throw StoreError.notFound(kind: .resident, code: code)
-            }
+            let row = try Self.readableResident(db, code: code, by: actor)
             let round = try Self.currentRound(db, site: row.resident.siteID)
             let members = try ResidentRecord.fetchAll(
                 db.cachedStatement(sql: """

@@ -53,11 +53,7 @@ extension Store {
     public func setHomebound(resident code: String, homebound: Bool, by actor: Actor) async throws -> HomeboundFlag {
         try Self.requireCode(code, field: "resident_code")
         return try await write { db, now in
-            guard let row = try Self.residentRow(db, code: code), actor.canRead(site: row.resident.siteID) else {
-                if case .staff = actor { throw StoreError.notFound(kind: .resident, code: code) }
-                try Self.requireCoordinator(actor)
-                throw StoreError.notFound(kind: .resident, code: code)
-            }
+            let row = try Self.readableResident(db, code: code, by: actor)
             if row.resident.homebound != homebound {
                 try db.cachedStatement(sql: "UPDATE resident SET homebound = ? WHERE id = ?").execute(arguments: [homebound, row.resident.id])
                 try Self.audit(db, .homebound, by: actor, resident: row.resident.id, detail: homebound ? "homebound" : "no longer homebound", now: now)

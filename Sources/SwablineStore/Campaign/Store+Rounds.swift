@@ -50,13 +50,16 @@ extension Store {
         return record.info
     }
 
+    /// The round opened last, for any site; nil before the first.
+    static func latestRound(_ db: Database) throws -> RoundInfo? {
+        try RoundRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1"))?.info
+    }
+
     /// The round opened last, for any site.
     public func latestRound() async throws -> RoundInfo {
         try await read { db in
-            guard let round = try RoundRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1")) else {
-                throw StoreError.conflict(.noRound)
-            }
-            return round.info
+            guard let round = try Self.latestRound(db) else { throw StoreError.conflict(.noRound) }
+            return round
         }
     }
 
@@ -132,7 +135,7 @@ extension Store {
     /// since) into the round opened last. Returns that round.
     public func ensureRound(defaultName: String) async throws -> RoundInfo {
         try await write { db, now in
-            var round = try RoundRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1"))?.info
+            var round = try Self.latestRound(db)
             if round == nil {
                 try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute(arguments: [defaultName, now])
                 round = RoundInfo(id: db.lastInsertedRowID, name: defaultName, openedAt: now)

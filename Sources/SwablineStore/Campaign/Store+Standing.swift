@@ -44,13 +44,12 @@ extension Store {
         }
     }
 
-    /// Whether the resident's standing asks for a single-tube retest now: not
-    /// cleared, and no single tube taken since what raised it (rule 9).
-    static func standingRetestDue(_ db: Database, resident: Int64) throws -> Bool {
-        let latestSingle = try Int64.fetchOne(
+    /// The resident's newest single-tube sample: only a single tube can clear
+    /// a standing, so only it answers one (`StandingState.retestDue`).
+    static func latestSingleTube(_ db: Database, resident: Int64) throws -> Int64? {
+        try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT max(s.id) FROM sample s JOIN tube t ON t.code = s.tube_code WHERE s.resident_id = ? AND t.mode = ?"),
             arguments: [resident, TubeMode.single])
-        return try standingState(db, resident: resident).retestDue(latestSingleTube: latestSingle)
     }
 
     /// SQL that is true when the resident aliased `alias` is not cleared;

@@ -54,7 +54,8 @@ extension Store {
                   AND o.decided_by_sample = (SELECT max(id) FROM sample s WHERE s.round_id = o.round_id AND s.resident_id = o.resident_id)
                 """),
             arguments: [round, resident, Outcome.invalid]) ?? false
-        guard try resample || standingRetestDue(db, resident: resident) else { return }
+        guard try resample || standingState(db, resident: resident).retestDue(latestSingleTube: latestSingleTube(db, resident: resident))
+        else { return }
         try db.cachedStatement(sql: "UPDATE ticket SET status = ?, station_id = NULL WHERE id = ? AND status = ?").execute(
             arguments: [TicketStatus.waiting, ticket, TicketStatus.sampled])
         if db.changesCount > 0 {

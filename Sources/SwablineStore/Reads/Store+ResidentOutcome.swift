@@ -40,11 +40,7 @@ extension Store {
     public func outcome(resident code: String, round: Int64? = nil, by actor: Actor) async throws -> OutcomeReport {
         try Self.requireCode(code, field: "resident_code")
         return try await read { db in
-            guard let row = try Self.residentRow(db, code: code), actor.canRead(site: row.resident.siteID) else {
-                if case .staff = actor { throw StoreError.notFound(kind: .resident, code: code) }
-                if case .coordinator = actor { throw StoreError.notFound(kind: .resident, code: code) }
-                throw StoreError.forbidden("This needs a staff token of the resident's site or a coordinator token.")
-            }
+            let row = try Self.readableResident(db, code: code, by: actor)
             let resident = row.resident.id
             let asked = try Self.siteRound(db, site: row.resident.siteID, round: round)
             let samples = try ResidentSampleRow.fetchAll(

@@ -9,6 +9,19 @@ extension Store {
             arguments: [code])
     }
 
+    /// A resident staff of their site or a coordinator may see and act on
+    /// (rule 7): anyone else's resident is `resident_not_found`, as an
+    /// unknown code is; another role is refused outright.
+    static func readableResident(_ db: Database, code: String, by actor: Actor) throws -> ResidentAtHome {
+        guard let row = try residentRow(db, code: code), actor.canRead(site: row.resident.siteID) else {
+            switch actor {
+            case .staff, .coordinator: throw StoreError.notFound(kind: .resident, code: code)
+            default: throw StoreError.forbidden("This needs a staff token of the resident's site or a coordinator token.")
+            }
+        }
+        return row
+    }
+
     static func ticketLabel(number: Int, lane: Lane) -> String {
         let digits = String(number)
         return (lane == .priority ? "P" : "A") + String(repeating: "0", count: max(0, 3 - digits.count)) + digits

@@ -66,7 +66,8 @@ extension Store {
             latestSampleTube: latest?.tubeCode, latestSampleDecided: latest.map { $0.id == outcome?.decidedBySample } ?? false,
             householdWaiting: household.waitingOthers + 1, householdInThisTube: household.inThisTube,
             householdOpenTubeElsewhere: household.elsewhere, placesOwed: household.owed,
-            standing: standing.standing, standingRetestDue: try latest != nil && standingRetestDue(db, resident: resident.id))
+            standing: standing.standing,
+            standingRetestDue: try latest != nil && standing.retestDue(latestSingleTube: latestSingleTube(db, resident: resident.id)))
     }
 
     /// Writes the sample into the next slot, marks the ticket sampled and
