@@ -11,6 +11,9 @@ public enum TubeState: String, Sendable, Hashable, CaseIterable, Codable {
     case received
     case resulted
     case lost
+    /// The lab refused to test it (leaked, unlabelled, too old): its
+    /// members are sampled again, as for a lost tube.
+    case rejected
 }
 
 /// Where a transport box (转运箱) is in its chain of custody.
@@ -33,6 +36,7 @@ public enum CustodyEvent: String, Sendable, Hashable, CaseIterable, Codable {
     case received
     case resulted
     case lost
+    case rejected
 }
 
 extension TubeState {
@@ -47,6 +51,8 @@ extension TubeState {
         case (.received, .resulted): return .resulted
         case (.open, .lost), (.sealed, .lost), (.boxed, .lost), (.pickedUp, .lost), (.handedOver, .lost):
             return .lost
+        // Only a lab that has the tube in hand can refuse it.
+        case (.received, .rejected): return .rejected
         default:
             throw .tubeStepSkipped(from: self, event: event)
         }
@@ -90,7 +96,7 @@ extension BoxState {
 
 extension TubeState {
     /// Whether the step `event` already happened to this tube (see
-    /// `BoxState.isReached(by:)`). A lost tube has reached nothing.
+    /// `BoxState.isReached(by:)`). A lost or rejected tube has reached nothing.
     public func isReached(by event: CustodyEvent) -> Bool {
         let chain: [TubeState] = [.open, .sealed, .boxed, .pickedUp, .handedOver, .received, .resulted]
         guard let target = TubeState(rawValue: event.rawValue), let here = chain.firstIndex(of: self),

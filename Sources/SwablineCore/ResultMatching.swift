@@ -14,6 +14,11 @@ public enum ResultFate: String, Sendable, Hashable, CaseIterable, Codable {
     /// The tube exists but the lab has not confirmed receiving its box: a
     /// result for it would skip a step of custody (rule 6).
     case notReceived = "not_received"
+    /// The lab itself rejected the tube: its members are already due to be
+    /// sampled again, and no result can stand for it.
+    case rejected
+    /// Only for a rejection: the tube already has a result, which stands.
+    case alreadyResulted = "already_resulted"
 }
 
 /// Matches tube results back to people.
@@ -42,6 +47,7 @@ public enum ResultMatching {
     ///   - recorded: the result already recorded for the tube, if any.
     public static func fate(of posted: TubeResult, state: TubeState?, recorded: TubeResult?) -> ResultFate {
         guard let state else { return .unknownTube }
+        if state == .rejected { return .rejected }
         if let recorded { return recorded == posted ? .duplicate : .anomaly }
         return state == .received ? .applied : .notReceived
     }
@@ -62,6 +68,19 @@ public enum ResultMatching {
             self.sampleSequence = sampleSequence
             self.decidedBySequence = decidedBySequence
             self.current = current
+        }
+    }
+
+    /// The fate of a lab's rejection of a tube it has (`TubeRejection`):
+    /// only a received tube without a result can be rejected; a second
+    /// rejection changes nothing.
+    public static func rejectionFate(state: TubeState?) -> ResultFate {
+        switch state {
+        case nil: .unknownTube
+        case .received?: .applied
+        case .rejected?: .duplicate
+        case .resulted?: .alreadyResulted
+        case _?: .notReceived
         }
     }
 

@@ -21,6 +21,10 @@ public enum RuleViolation: Error, Sendable, Equatable {
     case boxStepSkipped(from: BoxState, event: CustodyEvent)
     case tubeCountMismatch(expected: Int, reported: Int)
     case emptyBox(box: String)
+    /// A lab's receipt lists a tube that was never packed into the box.
+    case tubeNotInBox(tube: String, box: String)
+    /// A resent receipt that lists other tubes than the first one did.
+    case receiptDiffers(box: String)
     /// A lab's `tested_at` that cannot be true (see `ResultMatching.clockSkewAllowance`).
     case testedAtOutOfRange(tube: String, why: String)
     // Queue calling.
@@ -42,6 +46,8 @@ public enum RuleViolation: Error, Sendable, Equatable {
         case .boxStepSkipped: "box_step_skipped"
         case .tubeCountMismatch: "tube_count_mismatch"
         case .emptyBox: "empty_box"
+        case .tubeNotInBox: "tube_not_in_box"
+        case .receiptDiffers: "receipt_differs"
         case .testedAtOutOfRange: "tested_at_out_of_range"
         case .headDoesNotFit: "seal_tube_first"
         }
@@ -80,6 +86,10 @@ public enum RuleViolation: Error, Sendable, Equatable {
             "The tested_at of tube \(tube) \(why), by more than the \(Int(ResultMatching.clockSkewAllowance / 60)) minutes a lab's clock may be off. Check the lab's clock; nothing in this delivery was applied."
         case let .emptyBox(box):
             "Box \(box) holds no tubes and cannot be sealed."
+        case let .tubeNotInBox(tube, box):
+            "Tube \(tube) was not packed into box \(box): scan the box's tubes again. Nothing was changed."
+        case let .receiptDiffers(box):
+            "Box \(box) was already received with another list of tubes; a receipt cannot be changed. Nothing was changed."
         case let .headDoesNotFit(waiting, room):
             "The household at the head of the queue (\(waiting) people) does not fit the \(room) places left and has been passed as often as allowed. Seal this tube and open a new one."
         }

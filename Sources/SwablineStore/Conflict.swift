@@ -18,6 +18,8 @@ public enum Conflict: Error, Sendable, Equatable {
     case tubeAlreadyBoxed(tube: String, state: TubeState)
     case boxExists(box: String)
     case boxNotPacking(box: String, state: BoxState)
+    /// A lab asking for the manifest of a box still on its way.
+    case boxNotHandedOver(box: String, state: BoxState)
     case webhookIDReused(webhookID: String)
     case labHasSecret(lab: String)
     case noRound
@@ -39,6 +41,7 @@ public enum Conflict: Error, Sendable, Equatable {
         case tubeAlreadyBoxed = "tube_already_boxed"
         case boxExists = "box_exists"
         case boxNotPacking = "box_not_packing"
+        case boxNotHandedOver = "box_not_handed_over"
         case webhookIDReused = "webhook_id_reused"
         case labHasSecret = "lab_has_secret"
         case noRound = "no_round"
@@ -60,6 +63,7 @@ public enum Conflict: Error, Sendable, Equatable {
         case .tubeAlreadyBoxed: .tubeAlreadyBoxed
         case .boxExists: .boxExists
         case .boxNotPacking: .boxNotPacking
+        case .boxNotHandedOver: .boxNotHandedOver
         case .webhookIDReused: .webhookIDReused
         case .labHasSecret: .labHasSecret
         case .noRound: .noRound
@@ -94,6 +98,8 @@ public enum Conflict: Error, Sendable, Equatable {
             "Box \(box) already exists."
         case let .boxNotPacking(box, state):
             "Box \(box) is \(state.rawValue): tubes go into a box that is still packing."
+        case let .boxNotHandedOver(box, state):
+            "Box \(box) is \(state.rawValue.replacingOccurrences(of: "_", with: " ")): its manifest is the lab's once the courier hands it over."
         case let .webhookIDReused(webhookID):
             """
             webhook-id \(webhookID) was already used for a different message; nothing in this one was applied. \

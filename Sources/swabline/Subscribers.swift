@@ -29,11 +29,14 @@ struct Subscribers: AsyncParsableCommand {
         @Option(help: "A note to recognise the subscriber by.")
         var label: String?
 
+        @Option(help: "A lab's own subscriber: of box.handed_over (the box's manifest) it hears only about this lab's boxes.")
+        var lab: String?
+
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             let store = try await store.openStore()
-            let (id, secret) = try await explainingRefusals { try await store.addSubscriber(url: url, events: events, label: label) }
+            let (id, secret) = try await explainingRefusals { try await store.addSubscriber(url: url, events: events, label: label, lab: lab) }
             print(secret)
             FileHandle.standardError.write(Data("subscriber #\(id): \(events.map(\.rawValue).joined(separator: ", ")) → \(url)\n".utf8))
         }

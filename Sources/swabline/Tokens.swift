@@ -5,17 +5,20 @@ import SwablineStore
 
 struct Tokens: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Bearer tokens for staff, couriers and coordinators.", subcommands: [Create.self, List.self, Revoke.self])
+        abstract: "Bearer tokens for staff, couriers, coordinators and the people of a lab without an LIS.", subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token and print it. Only its hash is stored: copy it now.")
 
-        @Option(help: "staff, courier or coordinator.")
+        @Option(help: "staff, courier, coordinator or lab.")
         var role: String
 
         @Option(help: "The site id (required for staff; limits a courier to that site's boxes).")
         var site: String?
+
+        @Option(help: "The lab id (required for a lab token: the lab page and box manifests, for a lab without its own system).")
+        var lab: String?
 
         @Option(help: "A note to recognise the token by, e.g. the desk or the person.")
         var label: String?
@@ -26,17 +29,21 @@ struct Tokens: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
-            guard let role = Role(rawValue: role), role != .lab else {
-                throw ValidationError("--role must be staff, courier or coordinator (labs sign webhooks: see `swabline labs add`).")
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("--role must be staff, courier, coordinator or lab.")
             }
             if role == .staff, site == nil { throw ValidationError("A staff token needs --site <site id>.") }
+            if role == .lab, lab == nil {
+                throw ValidationError("A lab token needs --lab <lab id> (a lab's own system signs webhooks instead: see `swabline labs add`).")
+            }
+            if role != .lab, lab != nil { throw ValidationError("--lab is only for a lab token (--role lab).") }
             guard validForHours > 0, validForHours.isFinite else { throw ValidationError("--valid-for-hours must be more than 0.") }
         }
 
         func run() async throws {
             let store = try await store.openStore()
             let (id, token) = try await explainingRefusals {
-                try await store.createToken(role: Role(rawValue: role)!, site: site, label: label, validFor: validForHours * 3600)
+                try await store.createToken(role: Role(rawValue: role)!, site: site, label: label, validFor: validForHours * 3600, lab: lab)
             }
             print(token)
             let info = try await store.token(id: id)!
@@ -57,7 +64,7 @@ struct Tokens: AsyncParsableCommand {
             for token in tokens {
                 let state = token.revokedAt != nil ? "revoked" : (token.expiresAt.map { $0 <= now } ?? false) ? "expired" : "active"
                 print([
-                    "\(token.id)", state, token.role, token.site ?? "-", token.label ?? "-", token.createdAt, token.expiresAt ?? "never",
+                    "\(token.id)", state, token.role, token.site ?? token.lab ?? "-", token.label ?? "-", token.createdAt, token.expiresAt ?? "never",
                 ].joined(separator: "\t"))
             }
         }

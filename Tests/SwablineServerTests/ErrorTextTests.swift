@@ -17,13 +17,14 @@ struct ErrorTextTests {
             .householdInOtherTube(tube: "T"), .alreadySampled(resident: "R", tube: "T"), .notCheckedIn(resident: "R"),
             .tubeNotOpen(tube: "T", state: .sealed), .tubeStepSkipped(from: .open, event: .received),
             .boxStepSkipped(from: .packing, event: .pickedUp), .tubeCountMismatch(expected: 2, reported: 3), .emptyBox(box: "B"),
+            .tubeNotInBox(tube: "T", box: "B"), .receiptDiffers(box: "B"),
             .testedAtOutOfRange(tube: "T", why: "is in the future"), .headDoesNotFit(waiting: 3, room: 2),
         ]
         for violation in all {
             switch violation {
             case .tubeFull, .singleTubePersonInPooledTube, .retestNeedsSingleTube, .notCleared, .modeNotAllowed, .householdDoesNotFit,
                 .householdInOtherTube, .alreadySampled, .notCheckedIn, .tubeNotOpen, .tubeStepSkipped, .boxStepSkipped,
-                .tubeCountMismatch, .emptyBox, .testedAtOutOfRange, .headDoesNotFit:
+                .tubeCountMismatch, .emptyBox, .tubeNotInBox, .receiptDiffers, .testedAtOutOfRange, .headDoesNotFit:
                 break
             }
         }

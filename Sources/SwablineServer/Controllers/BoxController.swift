@@ -20,7 +20,43 @@ struct BoxController {
         routes.post("boxes/:box/seal", use: seal)
         routes.post("boxes/:box/pickup", use: pickUp)
         routes.post("boxes/:box/handover", use: handOver)
+        routes.get("boxes/:box/manifest", use: manifest)
         return routes
+    }
+
+    /// The forms a manifest is served in: `?format=`, else the `Accept`
+    /// header, else JSON.
+    enum ManifestFormat: String, CaseIterable {
+        case json, csv
+
+        init(_ request: Request) throws {
+            if let asked = request.uri.queryParameters.get("format") {
+                guard let format = ManifestFormat(rawValue: asked) else {
+                    throw Problem.invalidField("format", "must be one of \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                self = format
+                return
+            }
+            let accept = request.headers[.accept] ?? ""
+            self = accept.contains("text/csv") ? .csv : .json
+        }
+    }
+
+    /// What the box carries, tube by tube, for the lab's bench and the site's records.
+    @Sendable func manifest(_ request: Request, context: AppContext) async throws -> Response {
+        let format = try ManifestFormat(request)
+        let manifest = try await store.boxManifest(try context.code("box"), by: try context.requireActor())
+        switch format {
+        case .json:
+            return try context.responseEncoder.encode(manifest, from: request, context: context)
+        case .csv:
+            let rows = [["box", "site", "lab", "handed_over_at", "tube", "mode", "members", "first_sampled_at", "last_sampled_at", "state"]]
+                + manifest.tubes.map { tube in
+                    [manifest.box, manifest.site, manifest.lab, manifest.handedOverAt ?? "", tube.tube, tube.mode.rawValue, String(tube.members),
+                     tube.firstSampledAt ?? "", tube.lastSampledAt ?? "", tube.state.rawValue]
+                }
+            return try ExportController.csvResponse(rows, name: "\(manifest.box)-manifest.csv")
+        }
     }
 
     @Sendable func create(_ request: Request, context: AppContext) async throws -> EditedResponse<BoxView> {

@@ -25,8 +25,21 @@ struct LabWebhookController {
     struct BoxReceived: Decodable {
         struct Data: Decodable {
             var box: String
-            var tubeCount: Int
+            var tubeCount: Int?
+            /// The tubes the lab found in the box; any packed tube not
+            /// listed is lost in transit (`LabEvent.boxReceivedTubes`).
+            var tubes: [String]?
         }
+        var data: Data
+    }
+
+    struct TubesRejected: Decodable {
+        struct Item: Decodable {
+            var tube: String
+            var reason: String
+            var note: String?
+        }
+        struct Data: Decodable { var rejections: [Item] }
         var data: Data
     }
 
@@ -107,9 +120,40 @@ struct LabWebhookController {
         switch envelope.type {
         case "box.received":
             let payload = try APIDecoder.decode(BoxReceived.self, from: body)
-            if let why = Codes.problem(payload.data.box) { throw Problem.invalidField("data.box", why) }
-            guard payload.data.tubeCount >= 0 else { throw Problem.invalidField("data.tube_count", "must not be negative") }
-            return .boxReceived(box: payload.data.box, tubeCount: payload.data.tubeCount)
+            let data = payload.data
+            if let why = Codes.problem(data.box) { throw Problem.invalidField("data.box", why) }
+            if let count = data.tubeCount, count < 0 { throw Problem.invalidField("data.tube_count", "must not be negative") }
+            guard let tubes = data.tubes else {
+                guard let count = data.tubeCount else {
+                    throw Problem.invalidField("data.tube_count", "is missing: give the tubes counted, or list them in data.tubes")
+                }
+                return .boxReceived(box: data.box, tubeCount: count)
+            }
+            guard tubes.count <= maxResults else { throw Problem.invalidField("data.tubes", "lists more than \(maxResults) tubes") }
+            for (index, tube) in tubes.enumerated() {
+                if let why = Codes.problem(tube) { throw Problem.invalidField("data.tubes[\(index)]", why) }
+            }
+            if Set(tubes).count != tubes.count { throw Problem.invalidField("data.tubes", "lists a tube more than once") }
+            if let count = data.tubeCount, count != tubes.count {
+                throw Problem.invalidField("data.tube_count", "is \(count) but data.tubes lists \(tubes.count) tubes")
+            }
+            return .boxReceivedTubes(box: data.box, tubes: tubes)
+        case "tube.rejected":
+            let items = try APIDecoder.decode(TubesRejected.self, from: body).data.rejections
+            guard !items.isEmpty else { throw Problem.invalidField("data.rejections", "is empty") }
+            guard items.count <= maxResults else { throw Problem.invalidField("data.rejections", "holds more than \(maxResults) tubes") }
+            return .tubesRejected(try items.enumerated().map { index, item in
+                let at = "data.rejections[\(index)]"
+                if let why = Codes.problem(item.tube) { throw Problem.invalidField("\(at).tube", why) }
+                guard let reason = TubeRejection(rawValue: item.reason) else {
+                    throw Problem.invalidField("\(at).reason", "must be one of \(TubeRejection.listed), not '\(item.reason.prefix(32))'")
+                }
+                let note = item.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+                if let note, note.count > Store.rejectionNoteLimit {
+                    throw Problem.invalidField("\(at).note", "must be at most \(Store.rejectionNoteLimit) characters")
+                }
+                return PostedRejection(tube: item.tube, reason: reason, note: note?.isEmpty == true ? nil : note)
+            })
         case "tube.results":
             let payload = try APIDecoder.decode(TubeResults.self, from: body)
             let items = payload.data.results
@@ -131,7 +175,7 @@ struct LabWebhookController {
             })
         default:
             throw Problem(.unprocessableContent, code: "unknown_event_type",
-                detail: "Event type '\(envelope.type.prefix(64))' is not one Swabline takes: box.received or tube.results.")
+                detail: "Event type '\(envelope.type.prefix(64))' is not one Swabline takes: box.received, tube.results or tube.rejected.")
         }
     }
 }

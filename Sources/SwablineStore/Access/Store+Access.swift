@@ -11,19 +11,24 @@ extension Store {
     /// shown this once.
     ///
     /// Staff tokens belong to one site; a courier token may be limited to one
-    /// site's boxes; a coordinator token sees every site. The token stops
-    /// working after `validFor` seconds, or when revoked.
+    /// site's boxes; a coordinator token sees every site. A lab token is one
+    /// lab's, for a lab without its own system: its people read manifests
+    /// and work the lab page (a lab's own system signs webhooks instead).
+    /// The token stops working after `validFor` seconds, or when revoked.
     public func createToken(
-        role: Role, site: String?, label: String?, validFor: TimeInterval = Store.defaultTokenLifetime
+        role: Role, site: String?, label: String?, validFor: TimeInterval = Store.defaultTokenLifetime, lab: String? = nil
     ) async throws -> (id: Int64, token: String) {
         switch (role, site) {
         case (.staff, nil):
             throw StoreError.invalid(field: "site", why: "is required for a staff token (staff work at one site)")
         case (.coordinator, .some):
             throw StoreError.invalid(field: "site", why: "is not used for a coordinator token (coordinators see every site)")
-        case (.lab, _):
-            throw StoreError.invalid(field: "role", why: "lab is not a token role: labs sign webhooks with `swabline labs add`")
+        case (.lab, .some):
+            throw StoreError.invalid(field: "site", why: "is not used for a lab token: give the lab instead")
         default: break
+        }
+        guard (role == .lab) == (lab != nil) else {
+            throw StoreError.invalid(field: "lab", why: role == .lab ? "is required for a lab token" : "is only for a lab token")
         }
         guard validFor > 0, validFor.isFinite else {
             throw StoreError.invalid(field: "valid_for", why: "must be a positive number of seconds")
@@ -33,9 +38,12 @@ extension Store {
         let expires = Timestamp.string(clock().addingTimeInterval(validFor))
         let id = try await write { db, now in
             if let site { _ = try self.site(db, site) }
+            if let lab, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lab WHERE id = ?"), arguments: [lab]) == nil {
+                throw StoreError.notFound(kind: .lab, code: lab)
+            }
             try db.cachedStatement(
-                sql: "INSERT INTO token (hash, role, site_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                arguments: [hash, role, site, label, now, expires])
+                sql: "INSERT INTO token (hash, role, site_id, lab_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(
+                arguments: [hash, role, site, lab, label, now, expires])
             return db.lastInsertedRowID
         }
         return (id, token)
@@ -63,7 +71,8 @@ extension Store {
             case .staff: return site.map { .valid(.staff(token: id, site: $0)) } ?? .unknown
             case .courier: return .valid(.courier(token: id, sites: site.map { [$0] } ?? []))
             case .coordinator: return .valid(.coordinator(token: id))
-            case .lab, nil: return .unknown
+            case .lab: return token.labID.map { .valid(.lab(id: $0)) } ?? .unknown
+            case nil: return .unknown
             }
         }
     }
@@ -172,6 +181,8 @@ public struct TokenInfo: Sendable, Equatable {
     public var id: Int64
     public var role: String
     public var site: String?
+    /// The lab of a lab token.
+    public var lab: String?
     public var label: String?
     public var createdAt: String
     public var expiresAt: String?

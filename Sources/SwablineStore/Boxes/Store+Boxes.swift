@@ -53,7 +53,10 @@ extension Store {
         try recordCustody(db, subject: .box, code: code, event: event, actor: actor, to: toActor, now: now,
             tubeCount: tubeCount, temperature: temperature)
         guard let tubeEvent = next.tubeEvent else { return true }
-        for tube in try TubeRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM tube WHERE box_code = ?"), arguments: [code]) {
+        // A tube found missing at the lab's receipt stays lost (`receiveBox`).
+        for tube in try TubeRecord.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM tube WHERE box_code = ? AND state != 'lost'"), arguments: [code])
+        {
             let tubeNext: TubeState
             tubeNext = try StoreError.checking { try tube.state.applying(tubeEvent) }
             try db.cachedStatement(sql: "UPDATE tube SET state = ? WHERE code = ?").execute(arguments: [tubeNext, tube.code])
@@ -137,8 +140,15 @@ extension Store {
             let record = try Self.scopedBox(db, code: box, actor: actor)
             guard record.courierToken == courier.token else { throw StoreError.notFound(kind: .box, code: box) }
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
-            try Self.advanceBox(db, code: box, from: record.state, to: .handedOver, actor: actor, toActor: "lab:\(record.labID)",
-                now: now, tubeCount: count)
+            let advanced = try Self.advanceBox(
+                db, code: box, from: record.state, to: .handedOver, actor: actor, toActor: "lab:\(record.labID)", now: now, tubeCount: count)
+            if advanced {
+                // The lab's own system learns what is on its bench before it scans a tube.
+                try Self.enqueueCallback(
+                    db, event: .boxHandedOver, subscribers: try Self.callbackSubscribers(db, of: .boxHandedOver, lab: record.labID),
+                    orderingKey: "box:\(box)", now: now
+                ) { try Self.manifest(db, box: box) }
+            }
             return try Self.boxView(db, code: box)
         }
     }

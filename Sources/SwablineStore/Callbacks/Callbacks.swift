@@ -15,6 +15,11 @@ public enum CallbackEvent: String, Sendable, CaseIterable, Codable {
     case tubeResulted = "tube.resulted"
     /// A tube was reported lost before it was boxed; its members are sampled again.
     case tubeLost = "tube.lost"
+    /// A lab rejected a tube it received; its members are sampled again.
+    case tubeRejected = "tube.rejected"
+    /// A courier handed a box to its lab: the box's manifest (`BoxManifest`),
+    /// sent only to subscribers of that lab or of every lab.
+    case boxHandedOver = "box.handed_over"
 }
 
 /// The body of every callback, as Standard Webhooks suggests: the event's
@@ -38,6 +43,8 @@ public struct ResidentOutcomeCallback: Sendable, Codable, Equatable {
     public var testedAt: String?
     /// The tube was lost before any lab saw it: sample the resident again.
     public var tubeLost: Bool
+    /// The lab rejected the tube, for this reason: sample the resident again.
+    public var tubeRejected: TubeRejection?
     /// Their standing across rounds after this result (rule 9): anyone not
     /// `cleared` is sampled single-tube until a single-tube negative clears them.
     public var standing: Standing
@@ -52,6 +59,8 @@ public struct SubscriberView: Sendable, Codable, Equatable {
     public var url: String
     public var events: [CallbackEvent]
     public var label: String?
+    /// Set for a lab's own subscriber: it hears only about that lab's boxes.
+    public var lab: String?
     public var createdAt: String
     public var removedAt: String?
     /// While a rotation's overlap lasts, deliveries carry both signatures.

@@ -12,10 +12,14 @@ import SwablineCore
 extension Store {
     /// The subscribers of `event`. A change that writes many messages of one
     /// event (a tube's result, one per member) looks them up once.
-    static func callbackSubscribers(_ db: Database, of event: CallbackEvent) throws -> [Int64] {
+    /// For a box event, `lab` leaves out the other labs' own subscribers.
+    static func callbackSubscribers(_ db: Database, of event: CallbackEvent, lab: String? = nil) throws -> [Int64] {
         try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT id FROM subscriber WHERE removed_at IS NULL AND instr(',' || events || ',', ?) > 0"),
-            arguments: [",\(event.rawValue),"])
+            db.cachedStatement(sql: """
+                SELECT id FROM subscriber WHERE removed_at IS NULL AND instr(',' || events || ',', ?) > 0
+                  AND (lab_id IS NULL OR ?2 IS NULL OR lab_id = ?2)
+                """),
+            arguments: [",\(event.rawValue),", lab])
     }
 
     /// Writes one message per subscriber of `event` (looked up here unless

@@ -5,7 +5,11 @@ import SwablineCore
 extension Store {
     /// Subscribes a downstream system to callbacks and returns its Standard
     /// Webhooks secret, shown this once. Only changes made after this are sent.
-    public func addSubscriber(url: String, events: [CallbackEvent], label: String?) async throws -> (id: Int64, secret: String) {
+    /// A subscriber given a `lab` is that lab's: of the box events it hears
+    /// only about boxes shipped to that lab.
+    public func addSubscriber(
+        url: String, events: [CallbackEvent], label: String?, lab: String? = nil
+    ) async throws -> (id: Int64, secret: String) {
         try Self.requireCallbackURL(url)
         guard !events.isEmpty else {
             throw StoreError.invalid(field: "events", why: "must name at least one of \(CallbackEvent.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -14,9 +18,12 @@ extension Store {
         let secret = Secrets.newWebhookSecret()
         let names = Self.eventList(events)
         let id = try await write { db, now in
+            if let lab, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lab WHERE id = ?"), arguments: [lab]) == nil {
+                throw StoreError.notFound(kind: .lab, code: lab)
+            }
             try db.cachedStatement(
-                sql: "INSERT INTO subscriber (url, events, label, secret, created_at) VALUES (?, ?, ?, ?, ?)").execute(
-                arguments: [url, names, label, secret, now])
+                sql: "INSERT INTO subscriber (url, events, label, lab_id, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
+                arguments: [url, names, label, lab, secret, now])
             return db.lastInsertedRowID
         }
         return (id, secret)

@@ -19,12 +19,34 @@ public struct PostedResult: Sendable, Equatable {
     }
 }
 
-/// What a lab's webhook delivers.
+/// A lab refusing to test one tube it received.
+public struct PostedRejection: Sendable, Equatable {
+    public var tube: String
+    public var reason: TubeRejection
+    /// What the lab saw, in its own words; kept in the audit log (masked, rule 8).
+    public var note: String?
+
+    public init(tube: String, reason: TubeRejection, note: String? = nil) {
+        self.tube = tube
+        self.reason = reason
+        self.note = note
+    }
+}
+
+/// What a lab delivers, whatever language it speaks (a signed webhook,
+/// HL7 v2, FHIR, CSV): every one of them becomes one of these, and the
+/// same code decides what it changes.
 public enum LabEvent: Sendable, Equatable {
     /// The lab confirms it received a box and counted its tubes.
     case boxReceived(box: String, tubeCount: Int)
+    /// The lab received a box and scanned the tubes in it: any tube packed
+    /// but not listed is lost in transit (its members are sampled again);
+    /// the rest of the box proceeds.
+    case boxReceivedTubes(box: String, tubes: [String])
     /// Results for tubes, applied all in one transaction.
     case tubeResults([PostedResult])
+    /// Tubes the lab received but will not test.
+    case tubesRejected([PostedRejection])
 }
 
 extension LabEvent {
@@ -36,6 +58,12 @@ extension LabEvent {
         var text: String
         switch self {
         case let .boxReceived(box, tubeCount): text = "box.received\n\(box)\t\(tubeCount)"
+        case let .boxReceivedTubes(box, tubes): text = "box.received\n\(box)\t" + tubes.sorted().joined(separator: "\t")
+        case let .tubesRejected(rejections):
+            text = "tube.rejected"
+            for rejection in rejections {
+                text += "\n\(rejection.tube)\t\(rejection.reason.rawValue)\t\(rejection.note ?? "-")"
+            }
         case let .tubeResults(results):
             text = "tube.results"
             for posted in results {
@@ -56,6 +84,7 @@ public struct LabDeliveryAnswer: Sendable, Codable, Equatable {
 
     public var type: String
     public var box: BoxView?
+    /// The fate of each result, or of each rejection.
     public var results: [Fate]?
     public var counts: [String: Int]?
 }
@@ -72,6 +101,17 @@ extension Store {
     /// whose message counter restarted would otherwise have its new results
     /// answered with the old ones and dropped (409 `webhook_id_reused`).
     public func receiveLabDelivery(lab: String, webhookID: String, event: LabEvent) async throws -> (body: Data, replayed: Bool) {
+        try await receiveLabDelivery(lab: lab, webhookID: webhookID, event: event) { try WireFormat.encoder().encode($0) }
+    }
+
+    /// Applies one lab delivery exactly once and stores the answer `reply`
+    /// writes for it (JSON for a webhook, an ACK for HL7 v2, a FHIR
+    /// Bundle): the same answer goes back to a resent delivery whatever
+    /// language it came in, and the answer is written in the same
+    /// transaction as what it acknowledges.
+    public func receiveLabDelivery(
+        lab: String, webhookID: String, event: LabEvent, reply: @escaping @Sendable (LabDeliveryAnswer) throws -> Data
+    ) async throws -> (body: Data, replayed: Bool) {
         let actor = Actor.lab(id: lab)
         let bodyDigest = event.digest
         let (body, replayed, ages) = try await write { db, now -> (Data, Bool, [Double]) in
@@ -88,9 +128,21 @@ extension Store {
             let answer: LabDeliveryAnswer
             var ages: [Double] = []
             switch event {
+            case let .boxReceivedTubes(box, tubes):
+                ages = try Self.receiveBox(db, box, tubes: tubes, lab: lab, now: now)
+                answer = LabDeliveryAnswer(type: "box.received", box: try Self.boxView(db, code: box))
+            case let .tubesRejected(rejections):
+                var fates: [LabDeliveryAnswer.Fate] = []
+                for rejection in rejections {
+                    fates.append(.init(tube: rejection.tube, fate: try Self.rejectTube(db, rejection, lab: lab, now: now)))
+                }
+                let counts = Dictionary(grouping: fates, by: \.fate.rawValue).mapValues(\.count)
+                answer = LabDeliveryAnswer(type: "tube.rejected", results: fates, counts: counts)
             case let .boxReceived(box, tubeCount):
                 let state = try Self.scopedBox(db, code: box, actor: actor).state
-                let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ?"), arguments: [box])!
+                // Tubes lost at an earlier, listed receipt are not in the box any more.
+                let count = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT count(*) FROM tube WHERE box_code = ? AND state != 'lost'"), arguments: [box])!
                 // A resent receipt is answered as the first, but only if it counts the same tubes.
                 if state == .handedOver || state == .received, count != tubeCount {
                     throw StoreError.rule(.tubeCountMismatch(expected: count, reported: tubeCount))
@@ -108,7 +160,7 @@ extension Store {
                 let counts = Dictionary(grouping: fates, by: \.fate.rawValue).mapValues(\.count)
                 answer = LabDeliveryAnswer(type: "tube.results", results: fates, counts: counts)
             }
-            let body = try WireFormat.encoder().encode(answer)
+            let body = try reply(answer)
             try db.cachedStatement(
                 sql: "INSERT INTO webhook_delivery (lab_id, webhook_id, received_at, status, response, body_sha256) VALUES (?, ?, ?, 200, ?, ?)"
             ).execute(arguments: [lab, webhookID, now, body, bodyDigest])
@@ -176,9 +228,68 @@ extension Store {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """).execute(
                 arguments: [posted.tube, lab, recorded!, posted.result, webhookID, now])
-        case .duplicate, .unknownTube, .notReceived:
+        case .duplicate, .unknownTube, .notReceived, .rejected, .alreadyResulted:
             break
         }
+        return fate
+    }
+}
+
+extension Store {
+    /// A listed receipt (`LabEvent.boxReceivedTubes`): the tubes packed but
+    /// not listed were lost on the way and are closed as lost, their
+    /// members due to be sampled again with a `tube.lost` callback; the
+    /// listed ones are received and their results can come in. A tube
+    /// listed that was never packed into the box refuses the receipt
+    /// (a scanning slip), and a resent receipt must list the same tubes.
+    /// Returns the sample ages of the received tubes (`sampleAgeAtLab`).
+    static func receiveBox(_ db: Database, _ box: String, tubes: [String], lab: String, now: String) throws -> [Double] {
+        let actor = Actor.lab(id: lab)
+        let record = try scopedBox(db, code: box, actor: actor)
+        let packed = try TubeRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM tube WHERE box_code = ? ORDER BY code"), arguments: [box])
+        let packedCodes = Set(packed.map(\.code))
+        if let stranger = tubes.first(where: { !packedCodes.contains($0) }) {
+            throw StoreError.rule(.tubeNotInBox(tube: stranger, box: box))
+        }
+        let listed = Set(tubes)
+        if record.state == .received {
+            guard Set(packed.filter { $0.state != .lost }.map(\.code)) == listed else { throw StoreError.rule(.receiptDiffers(box: box)) }
+            return []
+        }
+        // Anything but a handed-over box is refused as a skipped step, before a tube is touched.
+        _ = try StoreError.checking { try record.state.applying(.received) }
+        let ages = try sampleAges(db, box: box, now: now)
+        for tube in packed where !listed.contains(tube.code) {
+            let filled = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM sample WHERE tube_code = ?"), arguments: [tube.code])!
+            try loseTube(
+                db, tube, filled: filled, actor: actor, reason: "not in box \(box) when the lab \(lab) received it", now: now)
+        }
+        try advanceBox(db, code: box, from: record.state, to: .received, actor: actor, toActor: actor.label, now: now, tubeCount: listed.count)
+        return ages
+    }
+
+    /// The longest note kept with a rejection.
+    public static let rejectionNoteLimit = 500
+
+    /// A lab rejects a tube it received (`TubeRejection`): the tube ends as
+    /// `rejected` in its chain of custody with the reason, and its members
+    /// are due to be sampled again exactly as after a lost tube, with
+    /// `resident.outcome` and `tube.rejected` callbacks. A second rejection
+    /// changes nothing; a tube with a result keeps it.
+    static func rejectTube(_ db: Database, _ rejection: PostedRejection, lab: String, now: String) throws -> ResultFate {
+        let tube = try TubeRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT t.* FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
+            arguments: [rejection.tube, lab])
+        let fate = ResultMatching.rejectionFate(state: tube?.state)
+        guard fate == .applied, let tube else { return fate }
+        let actor = Actor.lab(id: lab)
+        try db.cachedStatement(sql: "UPDATE tube SET state = ?, rejected_reason = ? WHERE code = ?").execute(
+            arguments: [TubeState.rejected, rejection.reason, tube.code])
+        try recordCustody(db, subject: .tube, code: tube.code, event: .rejected, actor: actor, now: now)
+        let detail = [rejection.reason.rawValue, rejection.note].compactMap { $0 }.joined(separator: ": ")
+        try audit(db, .tubeRejected, by: actor, tube: tube.code, detail: detail, now: now)
+        try decideOutcomes(db, tube: tube.code, round: tube.roundID, mode: tube.mode, cause: .tubeRejected(rejection.reason), now: now)
+        try enqueueCallback(db, event: .tubeRejected, orderingKey: "tube:\(tube.code)", now: now) { try tubeView(db, code: tube.code) }
         return fate
     }
 }

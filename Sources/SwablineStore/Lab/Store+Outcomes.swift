@@ -8,11 +8,13 @@ enum OutcomeCause {
     /// The tube was lost before any lab saw it: for its members it is as
     /// good as unreadable, so they are sampled again.
     case tubeLost
+    /// The lab rejected the tube unread: as unreadable as a lost one.
+    case tubeRejected(TubeRejection)
 
     var result: TubeResult {
         switch self {
         case let .labResult(result, _): result
-        case .tubeLost: .invalid
+        case .tubeLost, .tubeRejected: .invalid
         }
     }
 }
@@ -71,6 +73,8 @@ extension Store {
                     callback.testedAt = testedAt
                 case .tubeLost:
                     callback.tubeLost = true
+                case let .tubeRejected(reason):
+                    callback.tubeRejected = reason
                 }
                 return callback
             }

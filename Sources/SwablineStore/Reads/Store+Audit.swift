@@ -14,6 +14,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case anomalyResolved = "anomaly_resolved"
     /// A tube was reported lost (dropped, broken, a wrong barcode opened), with the reason.
     case tubeLost = "tube_lost"
+    /// A lab rejected a tube it received (leaked, unlabelled, too old…), with the reason.
+    case tubeRejected = "tube_rejected"
     /// A coordinator cleared a resident's standing (rule 9), with the reason.
     case cleared
     /// Staff recorded why a resident was not sampled in a round (应检尽检).

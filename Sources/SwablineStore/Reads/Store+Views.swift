@@ -58,10 +58,14 @@ extension Store {
 
     static func boxView(_ db: Database, code: String, warnings: [String] = []) throws -> BoxView {
         let box = try BoxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])!
-        let tubes = try String.fetchAll(db.cachedStatement(sql: "SELECT code FROM tube WHERE box_code = ? ORDER BY code"), arguments: [code])
+        let tubes = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT code, state = 'lost' AS lost FROM tube WHERE box_code = ? ORDER BY code"),
+            arguments: [code])
+        let missing: [String] = tubes.filter { $0["lost"] }.map { $0["code"] }
         return BoxView(
             code: box.code, site: box.siteID, lab: box.labID, state: box.state,
-            tubeCount: tubes.count, tubes: tubes, temperatureC: box.temperatureC, warnings: warnings)
+            tubeCount: tubes.count, tubes: tubes.map { $0["code"] }, missing: missing.isEmpty ? nil : missing,
+            temperatureC: box.temperatureC, warnings: warnings)
     }
 
     /// Appends one hand-off to the chain of custody (rule 6).

@@ -57,6 +57,8 @@ public struct TubeView: Sendable, Codable, Equatable {
     public var partial: Bool
     public var box: String?
     public var result: TubeResult?
+    /// Why the lab rejected the tube; its members are sampled again.
+    public var rejected: TubeRejection?
 }
 
 public struct CalledPerson: Sendable, Codable, Equatable {
@@ -95,6 +97,9 @@ public struct BoxView: Sendable, Codable, Equatable {
     public var state: BoxState
     public var tubeCount: Int
     public var tubes: [String]
+    /// Tubes packed but not in the box when the lab received it: lost,
+    /// their members sampled again. Absent while none are missing.
+    public var missing: [String]?
     public var temperatureC: Double?
     /// Things a person should look at, that did not stop the step.
     public var warnings: [String]

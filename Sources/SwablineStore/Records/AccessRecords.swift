@@ -7,6 +7,7 @@ struct TokenRecord: FetchableRecord, Sendable {
     var id: Int64
     var role: String
     var siteID: String?
+    var labID: String?
     var label: String?
     var createdAt: String
     var expiresAt: String?
@@ -16,6 +17,7 @@ struct TokenRecord: FetchableRecord, Sendable {
         static let id = Column("id")
         static let role = Column("role")
         static let siteID = Column("site_id")
+        static let labID = Column("lab_id")
         static let label = Column("label")
         static let createdAt = Column("created_at")
         static let expiresAt = Column("expires_at")
@@ -26,6 +28,7 @@ struct TokenRecord: FetchableRecord, Sendable {
         id = try row.decode(forColumn: Columns.id)
         role = try row.decode(forColumn: Columns.role)
         siteID = try row.decode(forColumn: Columns.siteID)
+        labID = row[Columns.labID]
         label = try row.decode(forColumn: Columns.label)
         createdAt = try row.decode(forColumn: Columns.createdAt)
         expiresAt = try row.decode(forColumn: Columns.expiresAt)
@@ -33,7 +36,7 @@ struct TokenRecord: FetchableRecord, Sendable {
     }
 
     var info: TokenInfo {
-        TokenInfo(id: id, role: role, site: siteID, label: label, createdAt: createdAt, expiresAt: expiresAt, revokedAt: revokedAt)
+        TokenInfo(id: id, role: role, site: siteID, lab: labID, label: label, createdAt: createdAt, expiresAt: expiresAt, revokedAt: revokedAt)
     }
 }
 

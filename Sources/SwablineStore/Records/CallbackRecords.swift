@@ -10,6 +10,8 @@ struct SubscriberRow: FetchableRecord, Sendable {
     var url: String
     var events: String
     var label: String?
+    /// A lab's own subscriber hears only about that lab's boxes.
+    var lab: String?
     var secret: String
     var previousSecret: String?
     var previousExpiresAt: String?
@@ -24,6 +26,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
         static let url = Column("url")
         static let events = Column("events")
         static let label = Column("label")
+        static let lab = Column("lab_id")
         static let secret = Column("secret")
         static let previousSecret = Column("previous_secret")
         static let previousExpiresAt = Column("previous_expires_at")
@@ -40,6 +43,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
         url = try row.decode(forColumn: Columns.url)
         events = try row.decode(forColumn: Columns.events)
         label = try row.decode(forColumn: Columns.label)
+        lab = try row.decode(forColumn: Columns.lab)
         secret = try row.decode(forColumn: Columns.secret)
         previousSecret = try row.decode(forColumn: Columns.previousSecret)
         previousExpiresAt = try row.decode(forColumn: Columns.previousExpiresAt)
@@ -53,7 +57,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
     var view: SubscriberView {
         SubscriberView(
             id: id, url: url, events: events.split(separator: ",").compactMap { CallbackEvent(rawValue: String($0)) }, label: label,
-            createdAt: createdAt, removedAt: removedAt, previousSecretValidUntil: previousExpiresAt, pausedUntil: pausedUntil,
+            lab: lab, createdAt: createdAt, removedAt: removedAt, previousSecretValidUntil: previousExpiresAt, pausedUntil: pausedUntil,
             pending: pending, dead: dead)
     }
 }

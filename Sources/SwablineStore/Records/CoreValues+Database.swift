@@ -19,6 +19,7 @@ extension Outcome: DatabaseValueConvertible {}
 extension Zone: DatabaseValueConvertible {}
 extension Role: DatabaseValueConvertible {}
 extension MissingReason: DatabaseValueConvertible {}
+extension TubeRejection: DatabaseValueConvertible {}
 
 /// What a custody event is about (the `custody_event.subject` column).
 enum CustodySubject: String, DatabaseValueConvertible {

@@ -13,6 +13,8 @@ struct TubeRecord: FetchableRecord, Sendable {
     var boxCode: String?
     var partial: Bool
     var result: TubeResult?
+    /// Why the lab rejected it, when it did (migration v16).
+    var rejected: TubeRejection?
 
     enum Columns {
         static let code = Column("code")
@@ -26,6 +28,7 @@ struct TubeRecord: FetchableRecord, Sendable {
         static let boxCode = Column("box_code")
         static let partial = Column("partial")
         static let result = Column("result")
+        static let rejected = Column("rejected_reason")
     }
 
     init(row: Row) throws {
@@ -38,6 +41,7 @@ struct TubeRecord: FetchableRecord, Sendable {
         boxCode = try row.decode(forColumn: Columns.boxCode)
         partial = try row.decode(forColumn: Columns.partial)
         result = try row.decode(forColumn: Columns.result)
+        rejected = row[Columns.rejected]
     }
 }
 
@@ -61,7 +65,8 @@ struct CountedTube: FetchableRecord, Sendable {
     var view: TubeView {
         TubeView(
             code: tube.code, site: tube.siteID, station: tube.stationID, mode: tube.mode, capacity: tube.mode.capacity,
-            filled: filled, state: tube.state, partial: tube.partial, box: tube.boxCode, result: tube.result)
+            filled: filled, state: tube.state, partial: tube.partial, box: tube.boxCode, result: tube.result,
+            rejected: tube.rejected)
     }
 }
 

@@ -220,5 +220,15 @@ extension Schema {
                 CREATE INDEX isolation_until ON isolation(until);
                 """)
         }
+        migrator.registerMigration("v16: labs reject tubes, receive boxes tube by tube, subscribe to their manifests") { db in
+            // A rejected tube keeps the lab's reason; its members are sampled again. A subscriber may
+            // be one lab's: it then hears only about boxes shipped to that lab (`box.handed_over`). A
+            // lab token lets a lab without an LIS read manifests and use the lab page.
+            try db.execute(sql: """
+                ALTER TABLE tube ADD COLUMN rejected_reason TEXT;
+                ALTER TABLE subscriber ADD COLUMN lab_id TEXT REFERENCES lab(id);
+                ALTER TABLE token ADD COLUMN lab_id TEXT REFERENCES lab(id);
+                """)
+        }
     }
 }

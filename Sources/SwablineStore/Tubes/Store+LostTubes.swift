@@ -40,14 +40,22 @@ extension Store {
             guard tube.state == .open || tube.state == .sealed else {
                 throw StoreError.conflict(.tubeAlreadyBoxed(tube: code, state: tube.state))
             }
-            try db.cachedStatement(sql: "UPDATE tube SET state = ? WHERE code = ?").execute(arguments: [TubeState.lost, code])
-            try Self.recordCustody(db, subject: .tube, code: code, event: .lost, actor: actor, now: now, tubeCount: tube.filled)
-            try Self.audit(db, .tubeLost, by: actor, tube: code, detail: reason, now: now)
             if tube.state == .open { try Self.releaseCalled(db, round: row.tube.roundID, site: tube.site, station: tube.station) }
-            try Self.decideOutcomes(db, tube: code, round: row.tube.roundID, mode: tube.mode, cause: .tubeLost, now: now)
-            let lost = try Self.tubeView(db, code: code)
-            try Self.enqueueCallback(db, event: .tubeLost, orderingKey: "tube:\(code)", now: now) { lost }
-            return lost
+            try Self.loseTube(db, row.tube, filled: tube.filled, actor: actor, reason: reason, now: now)
+            return try Self.tubeView(db, code: code)
         }
+    }
+
+    /// Closes a tube as lost: the custody step and the audit line with the
+    /// reason, its members' outcomes (sampled again) and the `tube.lost`
+    /// callback, in the caller's transaction. Reported at a site, or found
+    /// missing from its box at the lab.
+    static func loseTube(_ db: Database, _ tube: TubeRecord, filled: Int, actor: Actor, reason: String, now: String) throws {
+        try db.cachedStatement(sql: "UPDATE tube SET state = ? WHERE code = ?").execute(arguments: [TubeState.lost, tube.code])
+        try recordCustody(db, subject: .tube, code: tube.code, event: .lost, actor: actor, now: now, tubeCount: filled)
+        try audit(db, .tubeLost, by: actor, tube: tube.code, detail: reason, now: now)
+        try decideOutcomes(db, tube: tube.code, round: tube.roundID, mode: tube.mode, cause: .tubeLost, now: now)
+        let lost = try tubeView(db, code: tube.code)
+        try enqueueCallback(db, event: .tubeLost, orderingKey: "tube:\(tube.code)", now: now) { lost }
     }
 }
