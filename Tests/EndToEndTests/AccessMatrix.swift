@@ -26,6 +26,8 @@ enum AccessMatrix {
         /// A courier limited to huaxiali.
         case otherCourier
         case coordinator
+        /// A lab token of lab-dian: the people of a lab without an LIS (manifests, the lab page).
+        case labDesk
         /// lab-dian (fangfeiyuan's lab), by signature; no bearer token.
         case lab
         /// lab-jinyu, by its own valid signature (on its own webhook path).
@@ -37,7 +39,7 @@ enum AccessMatrix {
 
         static func < (a: Who, b: Who) -> Bool { a.rawValue < b.rawValue }
         /// Kinds that hold a bearer token (or session cookie) that is valid.
-        var hasValidToken: Bool { [.staff, .otherStaff, .courier, .otherCourier, .coordinator].contains(self) }
+        var hasValidToken: Bool { [.staff, .otherStaff, .courier, .otherCourier, .coordinator, .labDesk].contains(self) }
     }
 
     /// A request made before the matrix, as `who`; it must answer 2xx.
@@ -58,7 +60,7 @@ enum AccessMatrix {
     }
 
     static let everyone = Set(Who.allCases)
-    static let anyToken: Set<Who> = [.staff, .otherStaff, .courier, .otherCourier, .coordinator]
+    static let anyToken: Set<Who> = [.staff, .otherStaff, .courier, .otherCourier, .coordinator, .labDesk]
     static let site = "/v1/sites/fangfeiyuan"
 
     // The steps of one tube and one box along their chain; each state is the one before plus a step.
@@ -106,6 +108,7 @@ enum AccessMatrix {
         "POST /v1/boxes/{box}/pickup": Row(
             allowed: [.courier], path: "/v1/boxes/B1/pickup", body: #"{"tube_count":1,"temperature_c":4}"#, setup: boxSealed),
         "POST /v1/boxes/{box}/handover": Row(allowed: [.courier], path: "/v1/boxes/B1/handover", setup: boxCarried),
+        "GET /v1/boxes/{box}/manifest": Row(allowed: [.staff, .coordinator, .labDesk], path: "/v1/boxes/B1/manifest", setup: boxHandedOver),
         "POST /v1/labs/{lab}/webhooks": Row(
             allowed: [.lab], path: "/v1/labs/lab-dian/webhooks", body: #"{"type":"box.received","data":{"box":"B1","tube_count":1}}"#,
             setup: boxHandedOver),

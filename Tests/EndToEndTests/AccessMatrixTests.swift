@@ -32,11 +32,12 @@ struct AccessMatrixTests {
             #expect(try await store.checkToken(expired) == .expired)
             let otherCourier = try await store.createToken(role: .courier, site: "huaxiali", label: "van 9").token
             let otherLabSecret = try await store.addLab("lab-jinyu")
+            let labDesk = try await store.createToken(role: .lab, site: nil, label: "bench 1", lab: "lab-dian").token
             return World(
                 base: base,
                 tokens: [
                     .staff: base.staff, .otherStaff: base.otherStaff, .courier: base.courier, .otherCourier: otherCourier,
-                    .coordinator: base.coordinator, .revoked: revoked, .expired: expired,
+                    .coordinator: base.coordinator, .labDesk: labDesk, .revoked: revoked, .expired: expired,
                 ],
                 otherLabSecret: otherLabSecret)
         }
