@@ -132,6 +132,7 @@ public func buildRouter(
     authenticated.addRoutes(QueueController(store: store).endpoints)
     authenticated.addRoutes(TubeController(store: store).endpoints)
     authenticated.addRoutes(BoxController(store: store).endpoints)
+    authenticated.addRoutes(LabUploadController(store: store).endpoints)
     authenticated.addRoutes(ReportController(store: store).endpoints)
     authenticated.addRoutes(CampaignController(store: store).endpoints)
     authenticated.addRoutes(ExportController(store: store).endpoints)

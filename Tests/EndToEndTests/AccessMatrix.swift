@@ -55,6 +55,8 @@ enum AccessMatrix {
         var path: String
         var body: String? = nil
         var setup: [Step] = []
+        /// Sent with the body instead of application/json.
+        var contentType: String? = nil
         /// Everyone may call it; nothing is refused.
         var isPublic: Bool { allowed == Set(Who.allCases) }
     }
@@ -109,6 +111,9 @@ enum AccessMatrix {
             allowed: [.courier], path: "/v1/boxes/B1/pickup", body: #"{"tube_count":1,"temperature_c":4}"#, setup: boxSealed),
         "POST /v1/boxes/{box}/handover": Row(allowed: [.courier], path: "/v1/boxes/B1/handover", setup: boxCarried),
         "GET /v1/boxes/{box}/manifest": Row(allowed: [.staff, .coordinator, .labDesk], path: "/v1/boxes/B1/manifest", setup: boxHandedOver),
+        "POST /v1/labs/{lab}/results": Row(
+            allowed: [.labDesk], path: "/v1/labs/lab-dian/results", body: "tube,result,tested_at\r\n", setup: boxReceived,
+            contentType: "text/csv"),
         "POST /v1/labs/{lab}/webhooks": Row(
             allowed: [.lab], path: "/v1/labs/lab-dian/webhooks", body: #"{"type":"box.received","data":{"box":"B1","tube_count":1}}"#,
             setup: boxHandedOver),

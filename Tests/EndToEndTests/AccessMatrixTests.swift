@@ -43,16 +43,18 @@ struct AccessMatrixTests {
         }
 
         /// The request `who` sends: a bearer token, or a lab's signature of the body.
-        func send(_ http: Client, _ method: String, _ path: String, as who: Who, body: String?) async throws -> Reply {
+        func send(
+            _ http: Client, _ method: String, _ path: String, as who: Who, body: String?, contentType: String? = nil
+        ) async throws -> Reply {
             let data = body.map { Data($0.utf8) }
             var path = path
-            var headers: [String: String] = [:]
+            var headers: [String: String] = contentType.map { ["Content-Type": $0] } ?? [:]
             switch who {
-            case .lab: headers = base.labHeaders(data ?? Data())
+            case .lab: headers.merge(base.labHeaders(data ?? Data())) { $1 }
             case .otherLab:
                 // lab-jinyu, correctly signed, on its own path: about lab-dian's box it must learn nothing.
                 path = path.replacingOccurrences(of: "/labs/lab-dian/", with: "/labs/lab-jinyu/")
-                headers = base.labHeaders(data ?? Data(), secret: otherLabSecret)
+                headers.merge(base.labHeaders(data ?? Data(), secret: otherLabSecret)) { $1 }
             default: break
             }
             return try await http.send(method, path, token: tokens[who], body: data, headers: headers)
@@ -93,7 +95,7 @@ struct AccessMatrixTests {
                 }
                 let before = try await server.fingerprint()
                 for who in Who.allCases.sorted() where !row.allowed.contains(who) {
-                    let reply = try await world.send(http, method, row.path, as: who, body: row.body)
+                    let reply = try await world.send(http, method, row.path, as: who, body: row.body, contentType: row.contentType)
                     refused += 1
                     for problem in Self.refusalProblems(reply, who: who, webhook: operation.contains("/webhooks")) {
                         Issue.record("\(operation) as \(who): \(problem) — \(reply)")
@@ -101,7 +103,7 @@ struct AccessMatrixTests {
                 }
                 #expect(try await server.fingerprint() == before, "\(operation): a refused actor changed the store")
                 for who in row.allowed.sorted() {
-                    let reply = try await world.send(http, method, row.path, as: who, body: row.body)
+                    let reply = try await world.send(http, method, row.path, as: who, body: row.body, contentType: row.contentType)
                     #expect((200..<300).contains(reply.status), "\(operation) as \(who) is allowed: \(reply)")
                 }
                 return (refused, http.all)

@@ -96,3 +96,66 @@ struct LabReceiptOverHTTPTests {
         }
     }
 }
+
+/// A lab without an LIS uploads its results as a CSV file with its lab token.
+@Suite("Results uploaded as CSV")
+struct ResultsUploadTests {
+    @Test("good rows are applied, each bad row is refused with its line and reason, whatever the file's quirks")
+    func upload() async throws {
+        let server = try await TestServer.make()
+        let labDesk = try await server.store.createToken(role: .lab, site: nil, label: "bench", lab: "lab-dian").token
+        try await server.application.test(.live) { live in
+            let http = Client(port: live.port!)
+            try await LabReceiptOverHTTPTests.shipTwoTubes(http, server)
+            let receipt = try await LabReceiptOverHTTPTests.deliver(http, server, #"{"type":"box.received","data":{"box":"LB1","tube_count":2}}"#)
+            try #require(receipt.status == 200)
+            let now = Timestamp.string(Date())
+            // Written by Python's csv module, as a spreadsheet export would be: BOM, CRLF, quoting where needed.
+            let script = """
+                import csv, io, sys
+                rows = [["Result", "tube", "tested_at", "ct"],
+                        ["阳性", "LT1", sys.argv[1], "24.5"],
+                        ["negative", "LT2", sys.argv[1], ""],
+                        ["negative", "NOT-SHIPPED", sys.argv[1], ""],
+                        ["maybe", "LT2", sys.argv[1], ""],
+                        ["negative", "LT2", "yesterday", ""],
+                        ["negative", "LT2", "2001-01-01T00:00:00Z", ""],
+                        ["positive", "LT1", sys.argv[1], "70"],
+                        ["", "", "", ""]]
+                out = io.StringIO()
+                csv.writer(out, lineterminator="\\r\\n").writerows(rows)
+                sys.stdout.buffer.write(b"\\xef\\xbb\\xbf" + out.getvalue().encode("utf-8"))
+                """
+            let file = try PythonScript.run(["-c", script, now])
+            try #require(file.status == 0, "\(file.output)")
+            let before = try await server.fingerprint()
+            let refused = try await http.send(
+                "POST", "/v1/labs/lab-dian/results", token: server.staff, body: Data(file.output.utf8), headers: ["Content-Type": "text/csv"])
+            #expect(refused.status == 403 && refused.json["code"] as? String == "forbidden", "\(refused)")
+            let wrongType = try await http.send("POST", "/v1/labs/lab-dian/results", token: labDesk, body: Data(file.output.utf8))
+            #expect(wrongType.status == 415 && wrongType.json["code"] as? String == "unsupported_media_type", "\(wrongType)")
+            let noHeader = try await http.send(
+                "POST", "/v1/labs/lab-dian/results", token: labDesk, body: Data("LT1,positive,\(now)\n".utf8), headers: ["Content-Type": "text/csv"])
+            #expect(noHeader.status == 422, "\(noHeader)")
+            #expect(try await server.fingerprint() == before, "refused uploads change nothing")
+
+            let reply = try await http.send(
+                "POST", "/v1/labs/lab-dian/results", token: labDesk, body: Data(file.output.utf8), headers: ["Content-Type": "text/csv; charset=utf-8"])
+            #expect(reply.status == 200, "\(reply)")
+            #expect(reply.json["rows"] as? Int == 7 && reply.json["refused"] as? Int == 5, "\(reply)")
+            let refusals = (reply.json["refusals"] as? [[String: Any]] ?? []).map { ($0["line"] as? Int ?? 0, $0["code"] as? String ?? "") }
+            #expect(refusals.map(\.0) == [4, 5, 6, 7, 8], "\(refusals)")
+            #expect(refusals.map(\.1) == ["unknown_tube", "invalid_field", "invalid_field", "tested_at_out_of_range", "invalid_field"])
+            let counts = reply.json["counts"] as? [String: Int] ?? [:]
+            #expect(counts["applied"] == 2 && counts["unknown_tube"] == 1 && counts["refused"] == 4, "\(counts)")
+            let positive = try await http.send("GET", "/v1/residents/FFY000005/outcome", token: server.staff)
+            #expect(positive.json["outcome"] as? String == "pool_positive", "\(positive)")
+            // The same file again: every row a duplicate or refused as before, nothing changes.
+            let settled = try await server.fingerprint()
+            let again = try await http.send(
+                "POST", "/v1/labs/lab-dian/results", token: labDesk, body: Data(file.output.utf8), headers: ["Content-Type": "text/csv"])
+            #expect((again.json["counts"] as? [String: Int])?["duplicate"] == 2, "\(again)")
+            #expect(try await server.fingerprint().filter { $0.key != "webhook_delivery" } == settled.filter { $0.key != "webhook_delivery" })
+        }
+    }
+}

@@ -114,6 +114,21 @@ struct LabWebhookController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
     }
 
+    /// One tube's result as a lab wrote it, checked field by field: the
+    /// webhook's items and the rows of a CSV upload alike. `at` prefixes the
+    /// field named in the refusal.
+    static func checkedResult(tube: String, result: String, testedAt: String, ct: Double?, at: String) throws -> PostedResult {
+        if let why = Codes.problem(tube) { throw Problem.invalidField("\(at)tube", why) }
+        guard let read = TubeResult(rawValue: result) else {
+            throw Problem.invalidField("\(at)result", "must be negative, positive or invalid, not '\(result.prefix(32))'")
+        }
+        guard let time = Timestamp.date(testedAt) else {
+            throw Problem.invalidField("\(at)tested_at", "must be an RFC 3339 time such as 2022-04-05T10:30:00Z")
+        }
+        if let ct, !(0...60).contains(ct) { throw Problem.invalidField("\(at)ct", "must be between 0 and 60") }
+        return PostedResult(tube: tube, result: read, testedAt: Timestamp.string(time), ct: ct)
+    }
+
     /// Reads and checks a delivery's payload; the first bad field is named.
     static func event(from body: Data) throws -> LabEvent {
         let envelope = try APIDecoder.decode(Envelope.self, from: body)
@@ -162,16 +177,7 @@ struct LabWebhookController {
                 throw Problem.invalidField("data.results", "holds \(items.count) results; send at most \(maxResults) per delivery")
             }
             return .tubeResults(try items.enumerated().map { index, item in
-                let at = "data.results[\(index)]"
-                if let why = Codes.problem(item.tube) { throw Problem.invalidField("\(at).tube", why) }
-                guard let result = TubeResult(rawValue: item.result) else {
-                    throw Problem.invalidField("\(at).result", "must be negative, positive or invalid, not '\(item.result.prefix(32))'")
-                }
-                guard let testedAt = Timestamp.date(item.testedAt) else {
-                    throw Problem.invalidField("\(at).tested_at", "must be an RFC 3339 time such as 2022-04-05T10:30:00Z")
-                }
-                if let ct = item.ct, !(0...60).contains(ct) { throw Problem.invalidField("\(at).ct", "must be between 0 and 60") }
-                return PostedResult(tube: item.tube, result: result, testedAt: Timestamp.string(testedAt), ct: item.ct)
+                try checkedResult(tube: item.tube, result: item.result, testedAt: item.testedAt, ct: item.ct, at: "data.results[\(index)].")
             })
         default:
             throw Problem(.unprocessableContent, code: "unknown_event_type",
