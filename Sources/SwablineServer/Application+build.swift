@@ -133,6 +133,7 @@ public func buildRouter(
     authenticated.addRoutes(TubeController(store: store).endpoints)
     authenticated.addRoutes(BoxController(store: store).endpoints)
     authenticated.addRoutes(LabUploadController(store: store).endpoints)
+    authenticated.addRoutes(RosterController(store: store).endpoints)
     authenticated.addRoutes(ReportController(store: store).endpoints)
     authenticated.addRoutes(CampaignController(store: store).endpoints)
     authenticated.addRoutes(ExportController(store: store).endpoints)

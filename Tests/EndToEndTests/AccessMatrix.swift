@@ -117,6 +117,11 @@ enum AccessMatrix {
         "POST /v1/labs/{lab}/webhooks": Row(
             allowed: [.lab], path: "/v1/labs/lab-dian/webhooks", body: #"{"type":"box.received","data":{"box":"B1","tube_count":1}}"#,
             setup: boxHandedOver),
+        "PUT /v1/sites/{site}/roster": Row(
+            allowed: [.staff, .coordinator], path: "\(site)/roster",
+            body: "resident_code,name,id_number,phone,building,unit,room,household,priority,single_tube\r\n"
+                + "FFY000001,薛建平,310110193307232813,15363135090,1,1,101,1-1-101,1,0\r\n",
+            contentType: "text/csv"),
         "GET /v1/sites/{site}/coverage": Row(allowed: [.staff, .coordinator], path: "\(site)/coverage"),
         "GET /v1/sites/{site}/retests": Row(allowed: [.staff, .coordinator], path: "\(site)/retests"),
         "GET /v1/residents/{code}/outcome": Row(allowed: [.staff, .coordinator], path: "/v1/residents/FFY000001/outcome"),

@@ -16,6 +16,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case tubeLost = "tube_lost"
     /// A lab rejected a tube it received (leaked, unlabelled, too old…), with the reason.
     case tubeRejected = "tube_rejected"
+    /// A site's roster was uploaded while the server ran.
+    case rosterUploaded = "roster_uploaded"
     /// A coordinator cleared a resident's standing (rule 9), with the reason.
     case cleared
     /// Staff recorded why a resident was not sampled in a round (应检尽检).

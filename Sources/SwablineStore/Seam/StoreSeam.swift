@@ -68,6 +68,7 @@ public protocol RoundReports: Sendable {
     func currentRound(site: String, by actor: Actor) async throws -> RoundInfo
     func siteRounds(site: String, by actor: Actor) async throws -> [RoundInfo]
     func openRound(name: String, for scope: RoundScope) async throws -> OpenedRound
+    func uploadRoster(site: String, data: Data, by actor: Actor) async throws -> RosterImport
 }
 
 /// Who is asking: bearer tokens and session cookies resolved to actors.
