@@ -65,6 +65,17 @@ struct LabWebhookController {
     /// refused without buffering a byte of it, so unsigned uploads cannot
     /// fill memory; the body itself must arrive within `BodyReading.deadline`.
     @Sendable func receive(_ request: Request, context: AppContext) async throws -> Response {
+        let (lab, webhookID, body) = try await verified(request, context: context)
+        let event = try Self.event(from: body)
+        let (answer, replayed) = try await store.receiveLabDelivery(lab: lab, webhookID: webhookID, event: event)
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if replayed { headers[HTTPField.Name("webhook-replayed")!] = "true" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+    }
+
+    /// A signed delivery's lab, `webhook-id` and body, once its signature
+    /// holds: the JSON webhook and HL7 v2 over HTTPS are signed alike.
+    func verified(_ request: Request, context: AppContext) async throws -> (lab: String, webhookID: String, body: Data) {
         let lab = try context.code("lab")
         let id = request.headers[HTTPField.Name("webhook-id")!], timestamp = request.headers[HTTPField.Name("webhook-timestamp")!]
         let signature = request.headers[HTTPField.Name("webhook-signature")!]
@@ -107,11 +118,7 @@ struct LabWebhookController {
         }
         let webhookID = request.headers[HTTPField.Name("webhook-id")!]!
         guard webhookID.utf8.count <= 200 else { throw Problem.invalidField("webhook-id", "is longer than 200 characters") }
-        let event = try Self.event(from: body)
-        let (answer, replayed) = try await store.receiveLabDelivery(lab: lab, webhookID: webhookID, event: event)
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if replayed { headers[HTTPField.Name("webhook-replayed")!] = "true" }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+        return (lab, webhookID, body)
     }
 
     /// One tube's result as a lab wrote it, checked field by field: the

@@ -10,12 +10,17 @@ public struct PostedResult: Sendable, Equatable {
     public var result: TubeResult
     public var testedAt: String
     public var ct: Double?
+    /// The lab's own code for the result, when its message was coded (a
+    /// SNOMED CT code in HL7 or FHIR): kept with the tube, so a code
+    /// Swabline does not know, read as `invalid`, can be looked up later.
+    public var code: String?
 
-    public init(tube: String, result: TubeResult, testedAt: String, ct: Double?) {
+    public init(tube: String, result: TubeResult, testedAt: String, ct: Double?, code: String? = nil) {
         self.tube = tube
         self.result = result
         self.testedAt = testedAt
         self.ct = ct
+        self.code = code
     }
 }
 
@@ -68,6 +73,7 @@ extension LabEvent {
             text = "tube.results"
             for posted in results {
                 text += "\n\(posted.tube)\t\(posted.result.rawValue)\t\(posted.testedAt)\t\(posted.ct.map { "\($0)" } ?? "-")"
+                if let code = posted.code { text += "\t\(code)" }
             }
         }
         return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -212,8 +218,8 @@ extension Store {
         case .applied:
             guard let tube else { return fate }
             try db.cachedStatement(
-                sql: "UPDATE tube SET state = ?, result = ?, ct = ?, tested_at = ? WHERE code = ?").execute(
-                arguments: [TubeState.resulted, posted.result, posted.ct, posted.testedAt, posted.tube])
+                sql: "UPDATE tube SET state = ?, result = ?, ct = ?, tested_at = ?, result_code = ? WHERE code = ?").execute(
+                arguments: [TubeState.resulted, posted.result, posted.ct, posted.testedAt, posted.code, posted.tube])
             try recordCustody(db, subject: .tube, code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
             try decideOutcomes(
                 db, tube: posted.tube, round: tube.roundID, mode: tube.mode,

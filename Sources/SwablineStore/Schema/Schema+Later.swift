@@ -221,11 +221,13 @@ extension Schema {
                 """)
         }
         migrator.registerMigration("v16: labs reject tubes, receive boxes tube by tube, subscribe to their manifests") { db in
-            // A rejected tube keeps the lab's reason; its members are sampled again. A subscriber may
+            // A result read from a coded message (HL7 OBX-5, FHIR valueCodeableConcept) keeps the
+            // lab's code, so an unknown code read as invalid can be looked up. A rejected tube keeps the lab's reason; its members are sampled again. A subscriber may
             // be one lab's: it then hears only about boxes shipped to that lab (`box.handed_over`). A
             // lab token lets a lab without an LIS read manifests and use the lab page.
             try db.execute(sql: """
                 ALTER TABLE tube ADD COLUMN rejected_reason TEXT;
+                ALTER TABLE tube ADD COLUMN result_code TEXT;
                 ALTER TABLE subscriber ADD COLUMN lab_id TEXT REFERENCES lab(id);
                 ALTER TABLE token ADD COLUMN lab_id TEXT REFERENCES lab(id);
                 """)
