@@ -25,6 +25,9 @@ public enum RuleViolation: Error, Sendable, Equatable {
     case tubeNotInBox(tube: String, box: String)
     /// A resent receipt that lists other tubes than the first one did.
     case receiptDiffers(box: String)
+    /// A delivery applied whole or not at all (a FHIR transaction) holds a
+    /// result that cannot be applied.
+    case resultNotApplicable(tube: String, fate: ResultFate)
     /// A lab's `tested_at` that cannot be true (see `ResultMatching.clockSkewAllowance`).
     case testedAtOutOfRange(tube: String, why: String)
     // Queue calling.
@@ -48,6 +51,7 @@ public enum RuleViolation: Error, Sendable, Equatable {
         case .emptyBox: "empty_box"
         case .tubeNotInBox: "tube_not_in_box"
         case .receiptDiffers: "receipt_differs"
+        case .resultNotApplicable: "result_not_applicable"
         case .testedAtOutOfRange: "tested_at_out_of_range"
         case .headDoesNotFit: "seal_tube_first"
         }
@@ -88,6 +92,8 @@ public enum RuleViolation: Error, Sendable, Equatable {
             "Box \(box) holds no tubes and cannot be sealed."
         case let .tubeNotInBox(tube, box):
             "Tube \(tube) was not packed into box \(box): scan the box's tubes again. Nothing was changed."
+        case let .resultNotApplicable(tube, fate):
+            "Tube \(tube)'s result cannot be applied (\(fate.rawValue)), and a transaction is applied whole or not at all: nothing in it was applied. Send it as a batch to apply the rest."
         case let .receiptDiffers(box):
             "Box \(box) was already received with another list of tubes; a receipt cannot be changed. Nothing was changed."
         case let .headDoesNotFit(waiting, room):

@@ -140,6 +140,13 @@ public func buildRouter(
     authenticated.addRoutes(CallbackController(store: store).endpoints)
     authenticated.addRoutes(AuditController(store: store).endpoints)
     authenticated.addRoutes(AnomalyController(store: store).endpoints)
+    // FHIR R4 answers refusals as OperationOutcomes; only its metadata is open to all.
+    let fhir = router.group("fhir/r4").add(middleware: FHIRErrorMiddleware())
+    fhir.get("metadata", use: FHIRController.metadata)
+    let fhirAuthenticated = fhir.group().add(middleware: AuthMiddleware(store: store, failures: failures))
+    let fhirController = FHIRController(store: store)
+    fhirAuthenticated.post(use: fhirController.receiveBundle)
+    fhirAuthenticated.addRoutes(fhirController.endpoints)
     router.addPages(store: store, clock: clock, failures: failures, answers: answers)
     return router
 }

@@ -18,13 +18,14 @@ struct ErrorTextTests {
             .tubeNotOpen(tube: "T", state: .sealed), .tubeStepSkipped(from: .open, event: .received),
             .boxStepSkipped(from: .packing, event: .pickedUp), .tubeCountMismatch(expected: 2, reported: 3), .emptyBox(box: "B"),
             .tubeNotInBox(tube: "T", box: "B"), .receiptDiffers(box: "B"),
+            .resultNotApplicable(tube: "T", fate: .unknownTube),
             .testedAtOutOfRange(tube: "T", why: "is in the future"), .headDoesNotFit(waiting: 3, room: 2),
         ]
         for violation in all {
             switch violation {
             case .tubeFull, .singleTubePersonInPooledTube, .retestNeedsSingleTube, .notCleared, .modeNotAllowed, .householdDoesNotFit,
                 .householdInOtherTube, .alreadySampled, .notCheckedIn, .tubeNotOpen, .tubeStepSkipped, .boxStepSkipped,
-                .tubeCountMismatch, .emptyBox, .tubeNotInBox, .receiptDiffers, .testedAtOutOfRange, .headDoesNotFit:
+                .tubeCountMismatch, .emptyBox, .tubeNotInBox, .receiptDiffers, .resultNotApplicable, .testedAtOutOfRange, .headDoesNotFit:
                 break
             }
         }

@@ -71,6 +71,7 @@ extension PageText {
         "box_exists": "这个转运箱条码已经用过，请换一个箱子。",
         "box_not_packing": "转运箱已封，不能再装管。",
         "tube_not_in_box": "该采样管未装入此转运箱，请重新扫描箱内采样管，未作任何更改。",
+        "result_not_applicable": "有采样管的结果不能录入，事务型提交须全部成功，未作任何更改；请改为逐条提交。",
         "receipt_differs": "此转运箱已按另一份采样管清单签收，签收不能更改，未作任何更改。",
         "box_not_handed_over": "转运箱尚未由转运人员交接到实验室，交接后才能查看清单。",
         "id_number_registered": "这个身份证号已登记，请扫描此人的居民码签到。",

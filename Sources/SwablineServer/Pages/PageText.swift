@@ -220,6 +220,7 @@ enum PageText {
         ("error_box_not_packing", "转运箱已封", "Box is not packing"),
         ("error_empty_box", "空箱不能封", "Empty box"),
         ("error_tube_not_in_box", "该管不在此箱中", "Tube not in this box"),
+        ("error_result_not_applicable", "该批结果未全部适用，未作任何更改", "Result cannot be applied"),
         ("error_receipt_differs", "此箱已按另一份清单签收", "Box already received with another list"),
         ("error_box_not_handed_over", "转运箱尚未交接到实验室", "Box not yet handed over"),
         ("error_tube_count_mismatch", "管数不符", "Tube count does not match"),

@@ -114,9 +114,13 @@ extension Store {
     /// writes for it (JSON for a webhook, an ACK for HL7 v2, a FHIR
     /// Bundle): the same answer goes back to a resent delivery whatever
     /// language it came in, and the answer is written in the same
-    /// transaction as what it acknowledges.
+    /// transaction as what it acknowledges. A `whole` delivery (a FHIR
+    /// transaction) is applied only if every result in it can be: one
+    /// unknown or not yet received tube and nothing is (409
+    /// `result_not_applicable`).
     public func receiveLabDelivery(
-        lab: String, webhookID: String, event: LabEvent, reply: @escaping @Sendable (LabDeliveryAnswer) throws -> Data
+        lab: String, webhookID: String, event: LabEvent, whole: Bool = false,
+        reply: @escaping @Sendable (LabDeliveryAnswer) throws -> Data
     ) async throws -> (body: Data, replayed: Bool) {
         let actor = Actor.lab(id: lab)
         let bodyDigest = event.digest
@@ -162,6 +166,9 @@ extension Store {
                     try Self.checkTestedAt(db, posted, lab: lab, now: now)
                     let fate = try Self.applyResult(db, posted, lab: lab, webhookID: webhookID, now: now)
                     fates.append(.init(tube: posted.tube, fate: fate))
+                    if whole, fate != .applied, fate != .duplicate {
+                        throw StoreError.rule(.resultNotApplicable(tube: posted.tube, fate: fate))
+                    }
                 }
                 let counts = Dictionary(grouping: fates, by: \.fate.rawValue).mapValues(\.count)
                 answer = LabDeliveryAnswer(type: "tube.results", results: fates, counts: counts)
