@@ -15,6 +15,8 @@ let harnesses: [(name: String, module: String)] = [
     ("FuzzWebhookHeaders", "SwablineServer"),
     ("FuzzAPIBodies", "SwablineServer"),
     ("FuzzPageForm", "SwablineServer"),
+    ("FuzzHL7", "SwablineCore"),
+    ("FuzzMLLP", "SwablineCore"),
 ]
 
 let package = Package(
