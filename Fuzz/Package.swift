@@ -34,8 +34,7 @@ let package = Package(
             dependencies: [
                 "LibFuzzerDriver",
                 .product(name: "SwablineCore", package: "swabline"),
-                .product(name: harness.module, package: "swabline"),
-            ]
+            ] + (harness.module == "SwablineCore" ? [] : [Target.Dependency.product(name: harness.module, package: "swabline")])
         )
     }
 )
