@@ -15,6 +15,8 @@ let harnesses: [(name: String, module: String)] = [
     ("FuzzWebhookHeaders", "SwablineServer"),
     ("FuzzAPIBodies", "SwablineServer"),
     ("FuzzPageForm", "SwablineServer"),
+    ("FuzzHL7", "SwablineCore"),
+    ("FuzzMLLP", "SwablineCore"),
 ]
 
 let package = Package(
@@ -32,8 +34,7 @@ let package = Package(
             dependencies: [
                 "LibFuzzerDriver",
                 .product(name: "SwablineCore", package: "swabline"),
-                .product(name: harness.module, package: "swabline"),
-            ]
+            ] + (harness.module == "SwablineCore" ? [] : [Target.Dependency.product(name: harness.module, package: "swabline")])
         )
     }
 )

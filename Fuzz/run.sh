@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
-all=(FuzzCodes FuzzRoster FuzzSiteTOML FuzzLabWebhook FuzzWebhookHeaders FuzzAPIBodies FuzzPageForm)
+all=(FuzzCodes FuzzRoster FuzzSiteTOML FuzzLabWebhook FuzzWebhookHeaders FuzzAPIBodies FuzzPageForm FuzzHL7 FuzzMLLP)
 harnesses=("${@:-${all[@]}}")
 
 # -enable-testing lets a harness reach the parsers' internal functions
@@ -29,9 +29,9 @@ bin=$(nice -n 19 swift build "${flags[@]}" --show-bin-path)
 echo "build: $(($(date +%s) - start)) s"
 
 declare -A dictionary=(
-    [FuzzRoster]=csv [FuzzSiteTOML]=toml [FuzzLabWebhook]=json [FuzzAPIBodies]=json [FuzzPageForm]=form
+    [FuzzRoster]=csv [FuzzSiteTOML]=toml [FuzzLabWebhook]=json [FuzzAPIBodies]=json [FuzzPageForm]=form [FuzzHL7]=hl7
 )
-declare -A max_len=([FuzzRoster]=16384 [FuzzSiteTOML]=8192 [FuzzLabWebhook]=8192)
+declare -A max_len=([FuzzRoster]=16384 [FuzzSiteTOML]=8192 [FuzzLabWebhook]=8192 [FuzzHL7]=16384)
 # TOMLKit 0.6 leaks a few bytes per parse (a strdup per string read, the
 # parse-error buffer), about 1 KB with AddressSanitizer: millions of parses
 # outgrow 2 GB. One import parses a few files, so Swabline does not feel it;
