@@ -37,6 +37,14 @@ extension LabResultReport {
     /// one was applied or refused. Segments other than OBR, OBX and SPM
     /// (ORC, NTE, TQ1, Z-segments…) are skipped; a patient's PID or PV1
     /// closes the group before it, so an OBX after it is out of order.
+    /// What a lab's SNOMED CT result code says: Detected or Positive,
+    /// Not detected or Negative; any other code is read as `invalid` (its
+    /// people are sampled again) and the caller keeps the code. HL7 v2 and
+    /// FHIR results are read by this one rule.
+    public static func result(forCode code: String) -> TubeResult {
+        positiveCodes.contains(code) ? .positive : negativeCodes.contains(code) ? .negative : .invalid
+    }
+
     public static func read(_ message: HL7Message) throws(HL7Error) -> LabResultReport {
         let header = try Self.header(message)
         var entries: [Entry] = []
@@ -168,8 +176,7 @@ extension LabResultReport {
         let status = obx.segment[11]
         guard !status.isEmpty else { throw .requiredFieldMissing("the result status F or C", at: obx.at(11)) }
         guard status == "F" || status == "C" else { throw .resultNotFinal(status, at: obx.at(11)) }
-        let result: TubeResult =
-            positiveCodes.contains(code) ? .positive : negativeCodes.contains(code) ? .negative : .invalid
+        let result = Self.result(forCode: code)
         let testedAt = try Self.testedAt(obx: obx, obr: group.obr, header: header)
         var lowest: Double?
         for other in group.observations where other.segment[2] == "NM" && other.segment[3] != resultLOINC {

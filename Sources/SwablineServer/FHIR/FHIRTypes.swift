@@ -60,6 +60,25 @@ struct FHIRIncomingResource: Decodable, Sendable {
     var specimen: FHIRReference?
     var effectiveDateTime: String?
     var issued: String?
+
+    enum CodingKeys: String, CodingKey {
+        case resourceType, id, identifier, status, code, valueCodeableConcept, valueQuantity, specimen, effectiveDateTime, issued
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        resourceType = try c.decode(String.self, forKey: .resourceType)
+        id = try c.decodeIfPresent(String.self, forKey: .id)
+        identifier = try c.decodeIfPresent([FHIRIdentifier].self, forKey: .identifier)
+        status = try c.decodeIfPresent(String.self, forKey: .status)
+        code = try c.decodeIfPresent(FHIRCodeableConcept.self, forKey: .code)
+        valueCodeableConcept = try c.decodeIfPresent(FHIRCodeableConcept.self, forKey: .valueCodeableConcept)
+        valueQuantity = try c.decodeIfPresent(FHIRQuantity.self, forKey: .valueQuantity)
+        // An Observation has one specimen; a DiagnosticReport a list, which Swabline does not need.
+        specimen = resourceType == "Observation" ? try c.decodeIfPresent(FHIRReference.self, forKey: .specimen) : nil
+        effectiveDateTime = try c.decodeIfPresent(String.self, forKey: .effectiveDateTime)
+        issued = try c.decodeIfPresent(String.self, forKey: .issued)
+    }
 }
 
 struct FHIRIncomingBundle: Decodable, Sendable {

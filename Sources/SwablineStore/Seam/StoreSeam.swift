@@ -41,6 +41,9 @@ public protocol BoxCustody: Sendable {
 public protocol LabInbox: Sendable {
     func webhookSecrets(lab: String) async throws -> [String]
     func receiveLabDelivery(lab: String, webhookID: String, event: LabEvent) async throws -> (body: Data, replayed: Bool)
+    func receiveLabDelivery(
+        lab: String, webhookID: String, event: LabEvent, whole: Bool, reply: @escaping @Sendable (LabDeliveryAnswer) throws -> Data
+    ) async throws -> (body: Data, replayed: Bool)
 }
 
 /// What the compound reads: coverage, retests, outcomes, turnaround,
