@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int?
     /// PEM certificate chain and private key: serve HTTPS instead of HTTP.
     public var tls: TLSFiles?
+    /// The MLLP port for labs' HL7 v2 (`MLLPListener`); nil opens none.
+    public var mllpPort: Int?
+    /// Where MLLP connections may come from.
+    public var mllpAllowed: AddressAllowList = .loopback
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databasePath: String = "swabline.sqlite", sitesPath: String = "sites",
@@ -87,6 +91,11 @@ func buildApplication(_ configuration: ServerConfiguration, store: any ServerSto
     var services: [any Service] = []
     if let callbacks = configuration.callbacks {
         services.append(CallbackDelivery(store: store, configuration: callbacks, logger: logger))
+    }
+    if let mllpPort = configuration.mllpPort {
+        services.append(MLLPListener(
+            host: configuration.host, port: mllpPort, allowed: configuration.mllpAllowed, store: store,
+            logger: logger))
     }
     let maxConnections = configuration.maxConnections ?? FileLimit.connections(for: FileLimit.raise())
     let http1 = HTTPServerBuilder.http1(

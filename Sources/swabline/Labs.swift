@@ -5,7 +5,7 @@ import SwablineStore
 
 struct Labs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Labs and their webhook secrets (Standard Webhooks).", subcommands: [Add.self, Rotate.self, Sign.self])
+        abstract: "Labs and their webhook secrets (Standard Webhooks).", subcommands: [Add.self, Rotate.self, Sign.self, MLLPKeyCommand.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a lab its webhook secret and print it (whsec_…).")
@@ -86,6 +86,29 @@ struct Labs: AsyncParsableCommand {
                 throw ValidationError("--secret must be a whsec_ secret as `swabline labs add` prints it.")
             }
             print("-H webhook-id:\(id) -H webhook-timestamp:\(timestamp) -H webhook-signature:\(signature)")
+        }
+    }
+
+    struct MLLPKeyCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mllp-key",
+            abstract: "Print the key a lab puts in MSH-8 of its HL7 messages over MLLP (derived from its webhook secret).",
+            discussion: """
+                The key changes when the lab's secret is rotated; while the old secret's overlap lasts, both keys work. \
+                The newest is printed first.
+                """)
+
+        @Argument(help: "The lab id, as the sites name it (e.g. lab-dian).")
+        var lab: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let secrets = try await store.openStore().webhookSecrets(lab: lab)
+            guard !secrets.isEmpty else {
+                throw ValidationError("Lab \(lab) has no current webhook secret: give it one with `swabline labs add \(lab)`.")
+            }
+            for secret in secrets { print(MLLPKey.derive(fromSecret: secret)) }
         }
     }
 }

@@ -52,7 +52,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-cert (env SWABLINE_TLS_KEY).")
     var tlsKey: String? = ProcessInfo.processInfo.environment["SWABLINE_TLS_KEY"]
 
+    @Option(help: """
+        Open an MLLP port for labs' HL7 v2 ORU^R01 results (env SWABLINE_MLLP_PORT). A lab names itself in MSH-4 \
+        and puts the key `swabline labs mllp-key <lab>` prints in MSH-8.
+        """)
+    var mllpPort: Int? = Self.environment("SWABLINE_MLLP_PORT")
+
+    @Option(help: """
+        Comma-separated addresses, with optional /prefix lengths, that may connect to the MLLP port \
+        (env SWABLINE_MLLP_ALLOW). Default: loopback only (a lab on this machine, or an SSH tunnel or VPN).
+        """)
+    var mllpAllow: String = ProcessInfo.processInfo.environment["SWABLINE_MLLP_ALLOW"] ?? "127.0.0.0/8,::1"
+
     @OptionGroup var store: StoreOptions
+
+    var mllpAllowList: [String] { mllpAllow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     static func environment(_ name: String) -> Int? { ProcessInfo.processInfo.environment[name].flatMap { Int($0) } }
 
@@ -68,6 +82,12 @@ struct Serve: AsyncParsableCommand {
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1, not \(maxConnections).") }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither for HTTP.")
+        }
+        if let mllpPort, !(0...65535).contains(mllpPort) { throw ValidationError("--mllp-port must be between 0 and 65535, not \(mllpPort).") }
+        do {
+            _ = try AddressAllowList(mllpAllowList)
+        } catch {
+            throw ValidationError("--mllp-allow: \(error)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
@@ -86,6 +106,8 @@ struct Serve: AsyncParsableCommand {
         configuration.idleTimeout = idleTimeout
         configuration.maxConnections = maxConnections
         if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificateChain: tlsCert, privateKey: tlsKey) }
+        configuration.mllpPort = mllpPort
+        configuration.mllpAllowed = try AddressAllowList(mllpAllowList)
         do {
             // Runs until SIGTERM or SIGINT, then shuts down gracefully.
             try await buildApplication(configuration).runService()

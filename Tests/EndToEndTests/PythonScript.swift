@@ -17,4 +17,13 @@ enum PythonScript {
         process.waitUntilExit()
         return (process.terminationStatus, output)
     }
+
+    /// The same, waited for on a Dispatch thread: a peer that talks to a
+    /// server running in this process (the MLLP listener) must not hold one
+    /// of the few threads that server's own tasks run on.
+    static func runAside(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try run(arguments) }) }
+        }
+    }
 }

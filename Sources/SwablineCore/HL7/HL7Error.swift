@@ -67,6 +67,15 @@ public enum HL7Error: Error, Sendable, Hashable {
     /// The result was read but Swabline's rules refused it (a tube whose
     /// box was not received, a time that cannot be true…).
     case notApplied(tube: String, why: String)
+    /// The sender is not a lab Swabline knows with that key (MSH-4 the
+    /// lab, MSH-8 its MLLP key): nothing read, nothing applied.
+    case unknownSender(String)
+    /// MSH-10 was already used by this lab for a different message;
+    /// nothing in this one was applied.
+    case controlIDReused(String)
+    /// The results were read but none applied: a rule refused the message
+    /// as a whole (a `tested_at` that cannot be true).
+    case refused(String)
 
     /// HL7 table 0357.
     public var code: Int {
@@ -81,9 +90,9 @@ public enum HL7Error: Error, Sendable, Hashable {
         case .unsupportedEvent: 201
         case .unsupportedProcessingID: 202
         case .unsupportedVersion: 203
-        case .unknownTube: 204
-        case .duplicateTube, .severalResults: 205
-        case .emptyMessage, .messageTooLarge, .notApplied: 207
+        case .unknownTube, .unknownSender: 204
+        case .duplicateTube, .severalResults, .controlIDReused: 205
+        case .emptyMessage, .messageTooLarge, .notApplied, .refused: 207
         }
     }
 
@@ -107,7 +116,9 @@ public enum HL7Error: Error, Sendable, Hashable {
     /// Where the problem is, for ERR-2; nil for the message as a whole.
     public var location: HL7Location? {
         switch self {
-        case .emptyMessage, .messageTooLarge, .tooManySegments, .unknownTube, .notApplied: nil
+        case .emptyMessage, .messageTooLarge, .tooManySegments, .unknownTube, .notApplied, .refused: nil
+        case .unknownSender: HL7Location(segment: "MSH", sequence: 1, field: 8)
+        case .controlIDReused: HL7Location(segment: "MSH", sequence: 1, field: 10)
         case .notStartingWithMSH: HL7Location(segment: "MSH", sequence: 1)
         case .badEncodingCharacters: HL7Location(segment: "MSH", sequence: 1, field: 2)
         case .controlIDTooLong: HL7Location(segment: "MSH", sequence: 1, field: 10)
@@ -182,6 +193,12 @@ public enum HL7Error: Error, Sendable, Hashable {
             "Tube \(tube) was not shipped to this lab."
         case let .notApplied(tube, why):
             "The result for tube \(tube) was not applied: \(why)"
+        case let .unknownSender(lab):
+            "MSH-4 \(lab.debugDescription) with this MSH-8 is not a lab Swabline knows: use the lab id and the key `swabline labs mllp-key` prints."
+        case let .controlIDReused(id):
+            "MSH-10 \(id.debugDescription) was already used for a different message; nothing in this one was applied. Give every new message a new MSH-10."
+        case let .refused(why):
+            "Nothing in this message was applied: \(why)"
         }
     }
 }

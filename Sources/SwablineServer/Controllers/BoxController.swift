@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SwablineCore
 import SwablineStore
@@ -27,7 +28,7 @@ struct BoxController {
     /// The forms a manifest is served in: `?format=`, else the `Accept`
     /// header, else JSON.
     enum ManifestFormat: String, CaseIterable {
-        case json, csv
+        case json, csv, hl7
 
         init(_ request: Request) throws {
             if let asked = request.uri.queryParameters.get("format") {
@@ -38,7 +39,7 @@ struct BoxController {
                 return
             }
             let accept = request.headers[.accept] ?? ""
-            self = accept.contains("text/csv") ? .csv : .json
+            self = accept.contains("text/csv") ? .csv : accept.contains("hl7-v2") ? .hl7 : .json
         }
     }
 
@@ -56,6 +57,11 @@ struct BoxController {
                      tube.firstSampledAt ?? "", tube.lastSampledAt ?? "", tube.state.rawValue]
                 }
             return try ExportController.csvResponse(rows, name: "\(manifest.box)-manifest.csv")
+        case .hl7:
+            let message = OrderManifest.message(
+                manifest.order, controlID: "M" + String(UInt64.random(in: 0...UInt64.max), radix: 36).uppercased(), sentAt: Date())
+            return Response(
+                status: .ok, headers: [.contentType: HL7Intake.mediaType], body: .init(byteBuffer: ByteBuffer(string: message.encoded())))
         }
     }
 

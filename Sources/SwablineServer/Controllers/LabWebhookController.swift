@@ -57,6 +57,7 @@ struct LabWebhookController {
     var endpoints: RouteCollection<AppContext> {
         let routes = RouteCollection(context: AppContext.self)
         routes.post("labs/:lab/webhooks", use: receive)
+        routes.post("labs/:lab/hl7", use: receiveHL7)
         return routes
     }
 
@@ -71,6 +72,15 @@ struct LabWebhookController {
         var headers: HTTPFields = [.contentType: "application/json"]
         if replayed { headers[HTTPField.Name("webhook-replayed")!] = "true" }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer)))
+    }
+
+    /// An HL7 v2 ORU^R01 over HTTPS, signed as a webhook is: answered with
+    /// its ACK (200 whatever the ACK says, as MLLP would), applied once by
+    /// MSH-10 whichever way the message came.
+    @Sendable func receiveHL7(_ request: Request, context: AppContext) async throws -> Response {
+        let (lab, _, body) = try await verified(request, context: context)
+        let ack = try await HL7Intake(store: store, clock: clock).acknowledge(body, from: .lab(lab))
+        return Response(status: .ok, headers: [.contentType: HL7Intake.mediaType], body: .init(byteBuffer: ByteBuffer(bytes: ack)))
     }
 
     /// A signed delivery's lab, `webhook-id` and body, once its signature
