@@ -62,6 +62,19 @@ enum AccessMatrix {
     }
 
     static let everyone = Set(Who.allCases)
+
+    /// A lab's ORU^R01 for tube T1, tested now.
+    static let oru: String = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 0)
+        formatter.dateFormat = "yyyyMMddHHmmss'+0000'"
+        let now = formatter.string(from: Date())
+        return [
+            "MSH|^~\\&|LIS|lab-dian|SWABLINE||\(now)||ORU^R01^ORU_R01|MATRIX-1|P|2.5.1", "OBR|1|T1||94500-6^SARS-CoV-2 RNA^LN",
+            "OBX|1|CWE|94500-6^SARS-CoV-2 RNA^LN||260415000^Not detected^SCT||||||F|||\(now)", "SPM|1|T1||258529004^Throat swab^SCT",
+        ].joined(separator: "\r") + "\r"
+    }()
     static let anyToken: Set<Who> = [.staff, .otherStaff, .courier, .otherCourier, .coordinator, .labDesk]
     static let site = "/v1/sites/fangfeiyuan"
 
@@ -117,6 +130,8 @@ enum AccessMatrix {
         "POST /v1/labs/{lab}/webhooks": Row(
             allowed: [.lab], path: "/v1/labs/lab-dian/webhooks", body: #"{"type":"box.received","data":{"box":"B1","tube_count":1}}"#,
             setup: boxHandedOver),
+        // Another lab gets 200 too: its ACK says AE, the tube is not one shipped to it, and nothing is applied.
+        "POST /v1/labs/{lab}/hl7": Row(allowed: [.lab, .otherLab], path: "/v1/labs/lab-dian/hl7", body: oru, setup: boxReceived),
         "PUT /v1/sites/{site}/roster": Row(
             allowed: [.staff, .coordinator], path: "\(site)/roster",
             body: "resident_code,name,id_number,phone,building,unit,room,household,priority,single_tube\r\n"

@@ -97,7 +97,7 @@ struct AccessMatrixTests {
                 for who in Who.allCases.sorted() where !row.allowed.contains(who) {
                     let reply = try await world.send(http, method, row.path, as: who, body: row.body, contentType: row.contentType)
                     refused += 1
-                    for problem in Self.refusalProblems(reply, who: who, webhook: operation.contains("/webhooks")) {
+                    for problem in Self.refusalProblems(reply, who: who, webhook: operation.contains("/webhooks") || operation.hasSuffix("/hl7")) {
                         Issue.record("\(operation) as \(who): \(problem) — \(reply)")
                     }
                 }
