@@ -32,11 +32,14 @@ struct Subscribers: AsyncParsableCommand {
         @Option(help: "A lab's own subscriber: of box.handed_over (the box's manifest) it hears only about this lab's boxes.")
         var lab: String?
 
+        @Option(help: "json (Swabline's envelope) or fhir (each resident.outcome as a FHIR R4 Observation).")
+        var format: CallbackFormat = .json
+
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             let store = try await store.openStore()
-            let (id, secret) = try await explainingRefusals { try await store.addSubscriber(url: url, events: events, label: label, lab: lab) }
+            let (id, secret) = try await explainingRefusals { try await store.addSubscriber(url: url, events: events, label: label, lab: lab, format: format) }
             print(secret)
             FileHandle.standardError.write(Data("subscriber #\(id): \(events.map(\.rawValue).joined(separator: ", ")) → \(url)\n".utf8))
         }
@@ -108,3 +111,5 @@ struct Subscribers: AsyncParsableCommand {
         }
     }
 }
+
+extension CallbackFormat: ExpressibleByArgument {}

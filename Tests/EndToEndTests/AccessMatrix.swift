@@ -182,6 +182,8 @@ enum AccessMatrix {
         "GET /sites/{site}/packing": Row(allowed: [.staff], path: "/sites/fangfeiyuan/packing"),
         "POST /sites/{site}/packing": Row(allowed: [.staff], path: "/sites/fangfeiyuan/packing", body: "action=create&box=B1"),
         "GET /courier": Row(allowed: [.courier, .otherCourier], path: "/courier"),
+        "GET /lab": Row(allowed: [.labDesk], path: "/lab"),
+        "POST /lab": Row(allowed: [.labDesk], path: "/lab", body: "action=receive&box=B1&tubes=T1", setup: boxHandedOver),
         "POST /courier": Row(
             allowed: [.courier], path: "/courier", body: "action=pickup&box=B1&tube_count=1&temperature_c=4", setup: boxSealed),
         // Staff are sent on to their own site's dashboard.

@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import SwablineServer
-import SwablineStore
+import GRDB
+@testable import SwablineServer
+@testable import SwablineStore
 import Testing
 
 /// A lab and a health authority speaking FHIR R4, checked with
@@ -102,5 +103,31 @@ struct FHIRTests {
             #expect(unknownCode.json["outcome"] as? String == "invalid", "an unknown SNOMED code is read as invalid: \(unknownCode)")
             #expect(try Self.peerParses([reply.body]) == ["Bundle"])
         }
+    }
+
+    @Test("a FHIR subscriber's resident.outcome goes out as an Observation the peer reads; FHIR takes resident.outcome alone")
+    func callbacks() async throws {
+        let server = try await TestServer.make()
+        _ = try await server.store.addSubscriber(url: "http://127.0.0.1:9/fhir", events: [.residentOutcome], label: "authority", format: .fhir)
+        let mixed = await #expect(throws: StoreError.self) {
+            try await server.store.addSubscriber(url: "http://127.0.0.1:9/x", events: [.residentOutcome, .tubeLost], label: nil, format: .fhir)
+        }
+        #expect(mixed?.code == "invalid_field")
+        try await server.application.test(.live) { live in
+            let http = Client(port: live.port!)
+            try await LabReceiptOverHTTPTests.shipTwoTubes(http, server)
+            _ = try await LabReceiptOverHTTPTests.deliver(http, server, #"{"type":"box.received","data":{"box":"LB1","tube_count":2}}"#)
+            let at = Timestamp.string(Date())
+            _ = try await LabReceiptOverHTTPTests.deliver(http, server, """
+                {"type":"tube.results","data":{"results":[{"tube":"LT1","result":"positive","tested_at":"\(at)"}]}}
+                """)
+        }
+        let due = try await server.store.dueCallbacks(limit: 10, window: 10)
+        #expect(due.count == 1 && due.allSatisfy { $0.format == .fhir })
+        let observation = try #require(FHIROutcomes.callback(due[0].body))
+        #expect(try Self.peerParses([observation]) == ["Observation"])
+        let json = try JSONSerialization.jsonObject(with: observation) as? [String: Any] ?? [:]
+        #expect("\(json["valueCodeableConcept"] ?? "")".contains("720735008") && json["status"] as? String == "preliminary", "\(json)")
+        #expect("\(json["subject"] ?? "")".contains("FFY000005") && !"\(json)".contains("薛"))
     }
 }

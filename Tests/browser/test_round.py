@@ -26,7 +26,7 @@ import uuid
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 from swabline_process import REPO, BrowserRun, answers_healthz, free_port  # noqa: E402
@@ -150,6 +150,7 @@ class Round(BrowserRun):
         courier = self.cli("tokens", "create", "--role", "courier", "--label", "browser courier")
         coordinator = self.cli("tokens", "create", "--role", "coordinator")
         lab_secret = self.cli("labs", "add", "lab-dian")
+        lab_desk = self.cli("tokens", "create", "--role", "lab", "--lab", "lab-dian", "--label", "browser bench")
         self.start_server()
         self.start_browser()
         d = self.driver
@@ -263,13 +264,23 @@ class Round(BrowserRun):
         assert "lab-dian" in self.text("#notice")
         self.sign_out()
 
-        self.step("the lab posts signed webhooks: box received, tube results")
-        answer = self.webhook(lab_secret, {"type": "box.received", "timestamp": "2022-04-05T11:02:00Z",
-                                           "data": {"box": "FFY-B01", "tube_count": 1}})
-        assert answer["box"]["state"] == "received", answer
-        answer = self.webhook(lab_secret, {"type": "tube.results", "timestamp": "2022-04-05T13:40:00Z", "data": {"results": [
-            {"tube": "FFY-T0001", "result": "positive", "tested_at": now_utc(), "ct": 31.2}]}})
-        assert answer["counts"] == {"applied": 1}, answer
+        self.step("a lab without an LIS receives the box on its page by scanning the tube, and enters the result")
+        self.sign_in(lab_desk, "/lab")
+        box = self.find("#box-FFY-B01")
+        assert "FFY-T0001" in box.text, box.text
+        box.find_element(By.NAME, "tubes").send_keys("FFY-T0001")
+        self.shot("08b-lab-receipt")
+        self.submit("#box-FFY-B01 form.receive")
+        assert "FFY-B01" in self.text("#notice"), self.text("#notice")
+        row = self.find("#tube-FFY-T0001")
+        Select(row.find_element(By.NAME, "result")).select_by_value("positive")
+        self.shot("08c-lab-result")
+        self.submit("#tube-FFY-T0001 form.result")
+        assert "FFY-T0001" in self.text("#notice") and "warn" not in self.find("#notice").get_attribute("class")
+        assert not d.find_elements(By.ID, "box-FFY-B01"), "a box with every tube resulted leaves the bench"
+        self.sign_out()
+
+        self.step("the lab's LIS posts a conflicting result by signed webhook")
         answer = self.webhook(lab_secret, {"type": "tube.results", "timestamp": "2022-04-05T13:50:00Z", "data": {"results": [
             {"tube": "FFY-T0001", "result": "negative", "tested_at": now_utc(), "ct": None}]}})
         assert answer["counts"] == {"anomaly": 1}, answer

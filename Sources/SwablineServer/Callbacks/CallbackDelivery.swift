@@ -105,17 +105,20 @@ struct CallbackDelivery: Service {
 
     private func send(_ message: CallbackMessage, with client: HTTPClient) async -> DeliveryOutcome {
         let timestamp = Int(Date().timeIntervalSince1970)
+        // A FHIR subscriber gets the same message as an Observation, signed as it is sent.
+        let fhir = message.format == .fhir ? FHIROutcomes.callback(message.body) : nil
+        let body = fhir ?? message.body
         let signatures = message.secrets.compactMap {
-            StandardWebhooks.sign(id: message.messageID, timestamp: timestamp, body: message.body, secret: $0)
+            StandardWebhooks.sign(id: message.messageID, timestamp: timestamp, body: body, secret: $0)
         }
         var request = HTTPClientRequest(url: message.url)
         request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "content-type", value: fhir == nil ? "application/json" : fhirMediaType)
         request.headers.add(name: "user-agent", value: "swabline")
         request.headers.add(name: "webhook-id", value: message.messageID)
         request.headers.add(name: "webhook-timestamp", value: String(timestamp))
         request.headers.add(name: "webhook-signature", value: signatures.joined(separator: " "))
-        request.body = .bytes(ByteBuffer(bytes: message.body))
+        request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: configuration.timeout)
             // Read (and drop) the answer, so the connection can be reused; a huge one is cut short.

@@ -1,3 +1,4 @@
+import Foundation
 import SwablineCore
 import SwablineStore
 
@@ -24,24 +25,54 @@ enum FHIROutcomes {
                         identifier: FHIRIdentifier(system: FHIRSystem.tube, value: sample.tube),
                         display: "the result of \(sample.mode.isPooled ? "pooled" : "single") tube \(sample.tube)")
                 })
-            switch round.outcome {
-            case .negative?:
-                observation.valueCodeableConcept = snomed("260415000", "Not detected")
-            case .positive?:
-                observation.valueCodeableConcept = snomed("260373001", "Detected")
-            case .poolPositive?:
-                // A positive pool does not say who is positive: presumptive until the single-tube retest.
-                observation.status = "preliminary"
-                observation.valueCodeableConcept = snomed("720735008", "Presumptive positive")
-                observation.note = [.init(text: "Pool positive (\(round.round.name)): isolate at home and be sampled again in a single tube.")]
-            case .invalid?:
-                observation.dataAbsentReason = absent("error", "Error")
-                observation.note = [.init(text: "The sample could not be read or the tube was lost or rejected: sample again.")]
-            case .pending?, nil:
-                observation.status = "registered"
-            }
+            describe(round.outcome, round: round.round.name, in: &observation)
             return observation
         }
+    }
+
+    /// The value an outcome gives an Observation, one mapping for reads and callbacks.
+    static func describe(_ outcome: Outcome?, round: String, in observation: inout FHIRObservation) {
+        switch outcome {
+        case .negative?:
+            observation.valueCodeableConcept = snomed("260415000", "Not detected")
+        case .positive?:
+            observation.valueCodeableConcept = snomed("260373001", "Detected")
+        case .poolPositive?:
+            // A positive pool does not say who is positive: presumptive until the single-tube retest.
+            observation.status = "preliminary"
+            observation.valueCodeableConcept = snomed("720735008", "Presumptive positive")
+            observation.note = [.init(text: "Pool positive (\(round)): isolate at home and be sampled again in a single tube.")]
+        case .invalid?:
+            observation.dataAbsentReason = absent("error", "Error")
+            observation.note = [.init(text: "The sample could not be read or the tube was lost or rejected: sample again.")]
+        case .pending?, nil:
+            observation.status = "registered"
+        }
+    }
+
+    /// A `resident.outcome` callback (Swabline's JSON envelope) as a FHIR
+    /// Observation, for a subscriber that asked for FHIR; nil for any other
+    /// message, which is then sent as it is.
+    static func callback(_ envelope: Data) -> Data? {
+        struct Envelope: Decodable {
+            var type: String
+            var data: ResidentOutcomeCallback
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        guard let message = try? decoder.decode(Envelope.self, from: envelope), message.type == CallbackEvent.residentOutcome.rawValue else {
+            return nil
+        }
+        let outcome = message.data
+        var observation = FHIRObservation(
+            id: "outcome-\(outcome.resident)",
+            identifier: [FHIRIdentifier(system: "urn:swabline:outcome", value: "\(outcome.resident)/\(outcome.round)")],
+            status: "final", category: [laboratory], code: test,
+            subject: FHIRReference(identifier: FHIRIdentifier(system: FHIRSystem.resident, value: outcome.resident)),
+            effectiveDateTime: outcome.testedAt,
+            derivedFrom: [FHIRReference(identifier: FHIRIdentifier(system: FHIRSystem.tube, value: outcome.tube), display: "the result of tube \(outcome.tube)")])
+        describe(outcome.outcome, round: outcome.round, in: &observation)
+        return FHIRJSON.encode(observation)
     }
 
     static func snomed(_ code: String, _ display: String) -> FHIRCodeableConcept {

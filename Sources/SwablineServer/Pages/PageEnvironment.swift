@@ -29,6 +29,7 @@ struct PageEnvironment {
             ]
         case .courier?: return [link("/courier", "courier")]
         case .coordinator?: return [link("/dashboard", "dashboard")]
+        case .lab?: return [link("/lab", "lab_bench")]
         default: return []
         }
     }
@@ -38,6 +39,7 @@ struct PageEnvironment {
         case let .staff(_, site)?: "\(language("role_staff")) · \(site)"
         case .courier?: language("role_courier")
         case .coordinator?: language("role_coordinator")
+        case let .lab(id)?: "\(language("role_lab")) · \(id)"
         default: nil
         }
     }

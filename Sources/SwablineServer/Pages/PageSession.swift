@@ -25,7 +25,8 @@ enum PageSession {
         switch actor {
         case let .staff(_, site): "/sites/\(site)/gate"
         case .courier: "/courier"
-        case .coordinator, .lab: "/dashboard"
+        case .coordinator: "/dashboard"
+        case .lab: "/lab"
         }
     }
 }

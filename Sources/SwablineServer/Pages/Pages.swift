@@ -20,6 +20,7 @@ extension Router where Context == AppContext {
         pages.addRoutes(StationPage(store: store).endpoints)
         pages.addRoutes(PackingPage(store: store).endpoints)
         pages.addRoutes(CourierPage(store: store, clock: clock).endpoints)
+        pages.addRoutes(LabPage(store: store, clock: clock).endpoints)
         pages.addRoutes(DashboardPage(store: store).endpoints)
         pages.addRoutes(FollowUpPages(store: store).endpoints)
         pages.addRoutes(BoardPage(store: store).endpoints)

@@ -66,3 +66,21 @@ extension Store {
             box: box, site: record.siteID, lab: record.labID, state: record.state, handedOverAt: handedOverAt, tubes: tubes)
     }
 }
+
+extension Store {
+    /// A lab's bench: boxes handed over to it and not yet received, and
+    /// received boxes with tubes still waiting for a result, each with its
+    /// manifest. For the lab page, with a lab token.
+    public func labBench(by actor: Actor) async throws -> [ManifestView] {
+        guard case let .lab(lab) = actor else { throw StoreError.forbidden("The lab bench is a lab's: this needs a lab token.") }
+        return try await read { db in
+            let boxes = try String.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT b.code FROM box b WHERE b.lab_id = ? AND (b.state = 'handed_over' OR (b.state = 'received'
+                      AND EXISTS (SELECT 1 FROM tube t WHERE t.box_code = b.code AND t.state = 'received')))
+                    ORDER BY b.code
+                    """), arguments: [lab])
+            return try boxes.map { try Self.manifest(db, box: $0) }
+        }
+    }
+}

@@ -22,6 +22,15 @@ public enum CallbackEvent: String, Sendable, CaseIterable, Codable {
     case boxHandedOver = "box.handed_over"
 }
 
+/// How a subscriber's callbacks are written.
+public enum CallbackFormat: String, Sendable, CaseIterable, Codable {
+    /// Swabline's JSON envelope (`type`, `timestamp`, `data`).
+    case json
+    /// A FHIR R4 `Observation` per `resident.outcome`, for a health
+    /// authority's FHIR server; the other events have no FHIR form.
+    case fhir
+}
+
 /// The body of every callback, as Standard Webhooks suggests: the event's
 /// type, when it happened, and its data.
 struct CallbackEnvelope<Payload: Encodable>: Encodable {
@@ -61,6 +70,7 @@ public struct SubscriberView: Sendable, Codable, Equatable {
     public var label: String?
     /// Set for a lab's own subscriber: it hears only about that lab's boxes.
     public var lab: String?
+    public var format: CallbackFormat
     public var createdAt: String
     public var removedAt: String?
     /// While a rotation's overlap lasts, deliveries carry both signatures.
@@ -82,7 +92,9 @@ public struct CallbackMessage: Sendable, Equatable {
     public var messageID: String
     public var event: CallbackEvent
     public var orderingKey: String
+    /// The stored JSON envelope; a `fhir` subscriber is sent it as FHIR.
     public var body: Data
+    public var format: CallbackFormat
     /// Attempts made before this one.
     public var attempts: Int
 }

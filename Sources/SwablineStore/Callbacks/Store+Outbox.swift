@@ -76,7 +76,8 @@ extension Store {
                     guard row.nextAttemptAt <= now else { continue }
                     due.append(CallbackMessage(
                         id: row.id, subscriber: subscriber.id, url: subscriber.url, secrets: secrets,
-                        messageID: row.messageID, event: row.event, orderingKey: key, body: row.body, attempts: row.attempts))
+                        messageID: row.messageID, event: row.event, orderingKey: key, body: row.body, format: subscriber.format,
+                        attempts: row.attempts))
                     taken += 1
                 }
             }

@@ -7,12 +7,17 @@ extension Store {
     /// Webhooks secret, shown this once. Only changes made after this are sent.
     /// A subscriber given a `lab` is that lab's: of the box events it hears
     /// only about boxes shipped to that lab.
+    /// A `fhir` subscriber hears `resident.outcome` only, each as a FHIR
+    /// Observation.
     public func addSubscriber(
-        url: String, events: [CallbackEvent], label: String?, lab: String? = nil
+        url: String, events: [CallbackEvent], label: String?, lab: String? = nil, format: CallbackFormat = .json
     ) async throws -> (id: Int64, secret: String) {
         try Self.requireCallbackURL(url)
         guard !events.isEmpty else {
             throw StoreError.invalid(field: "events", why: "must name at least one of \(CallbackEvent.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if format == .fhir, events != [.residentOutcome] {
+            throw StoreError.invalid(field: "events", why: "must be resident.outcome alone for a FHIR subscriber: the other events have no FHIR form")
         }
         if let label, label.count > 100 { throw StoreError.invalid(field: "label", why: "must be at most 100 characters") }
         let secret = Secrets.newWebhookSecret()
@@ -22,8 +27,8 @@ extension Store {
                 throw StoreError.notFound(kind: .lab, code: lab)
             }
             try db.cachedStatement(
-                sql: "INSERT INTO subscriber (url, events, label, lab_id, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                arguments: [url, names, label, lab, secret, now])
+                sql: "INSERT INTO subscriber (url, events, label, lab_id, format, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(
+                arguments: [url, names, label, lab, format, secret, now])
             return db.lastInsertedRowID
         }
         return (id, secret)

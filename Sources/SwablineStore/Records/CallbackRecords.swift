@@ -12,6 +12,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
     var label: String?
     /// A lab's own subscriber hears only about that lab's boxes.
     var lab: String?
+    var format: CallbackFormat
     var secret: String
     var previousSecret: String?
     var previousExpiresAt: String?
@@ -27,6 +28,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
         static let events = Column("events")
         static let label = Column("label")
         static let lab = Column("lab_id")
+        static let format = Column("format")
         static let secret = Column("secret")
         static let previousSecret = Column("previous_secret")
         static let previousExpiresAt = Column("previous_expires_at")
@@ -44,6 +46,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
         events = try row.decode(forColumn: Columns.events)
         label = try row.decode(forColumn: Columns.label)
         lab = try row.decode(forColumn: Columns.lab)
+        format = try row.decode(forColumn: Columns.format)
         secret = try row.decode(forColumn: Columns.secret)
         previousSecret = try row.decode(forColumn: Columns.previousSecret)
         previousExpiresAt = try row.decode(forColumn: Columns.previousExpiresAt)
@@ -57,7 +60,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
     var view: SubscriberView {
         SubscriberView(
             id: id, url: url, events: events.split(separator: ",").compactMap { CallbackEvent(rawValue: String($0)) }, label: label,
-            lab: lab, createdAt: createdAt, removedAt: removedAt, previousSecretValidUntil: previousExpiresAt, pausedUntil: pausedUntil,
+            lab: lab, format: format, createdAt: createdAt, removedAt: removedAt, previousSecretValidUntil: previousExpiresAt, pausedUntil: pausedUntil,
             pending: pending, dead: dead)
     }
 }

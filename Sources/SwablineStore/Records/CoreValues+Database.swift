@@ -20,6 +20,7 @@ extension Zone: DatabaseValueConvertible {}
 extension Role: DatabaseValueConvertible {}
 extension MissingReason: DatabaseValueConvertible {}
 extension TubeRejection: DatabaseValueConvertible {}
+extension CallbackFormat: DatabaseValueConvertible {}
 
 /// What a custody event is about (the `custody_event.subject` column).
 enum CustodySubject: String, DatabaseValueConvertible {

@@ -229,6 +229,7 @@ extension Schema {
                 ALTER TABLE tube ADD COLUMN rejected_reason TEXT;
                 ALTER TABLE tube ADD COLUMN result_code TEXT;
                 ALTER TABLE subscriber ADD COLUMN lab_id TEXT REFERENCES lab(id);
+                ALTER TABLE subscriber ADD COLUMN format TEXT NOT NULL DEFAULT 'json';
                 ALTER TABLE token ADD COLUMN lab_id TEXT REFERENCES lab(id);
                 """)
         }

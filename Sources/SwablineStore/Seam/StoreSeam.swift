@@ -35,6 +35,7 @@ public protocol BoxCustody: Sendable {
     func packingStatus(site: String, by actor: Actor) async throws -> PackingStatus
     func courierBoxes(by actor: Actor) async throws -> [CourierBox]
     func boxManifest(_ box: String, by actor: Actor) async throws -> ManifestView
+    func labBench(by actor: Actor) async throws -> [ManifestView]
 }
 
 /// What labs send: receipts and results, each delivery applied once.
