@@ -58,6 +58,8 @@ struct BoxController {
                 }
             return try ExportController.csvResponse(rows, name: "\(manifest.box)-manifest.csv")
         case .hl7:
+            // An OML^O21 holds at least one order: a box still empty has none to send.
+            guard !manifest.tubes.isEmpty else { throw Problem(StoreError.rule(.emptyBox(box: manifest.box))) }
             let message = OrderManifest.message(
                 manifest.order, controlID: "M" + String(UInt64.random(in: 0...UInt64.max), radix: 36).uppercased(), sentAt: Date())
             return Response(
