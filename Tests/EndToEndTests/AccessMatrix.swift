@@ -183,6 +183,11 @@ enum AccessMatrix {
         "POST /sites/{site}/packing": Row(allowed: [.staff], path: "/sites/fangfeiyuan/packing", body: "action=create&box=B1"),
         "GET /courier": Row(allowed: [.courier, .otherCourier], path: "/courier"),
         "GET /lab": Row(allowed: [.labDesk], path: "/lab"),
+        "GET /sites/{site}/roster": Row(allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/roster"),
+        "POST /sites/{site}/roster": Row(
+            allowed: [.staff, .coordinator], path: "/sites/fangfeiyuan/roster",
+            body: "roster=resident_code%2Cname%2Cid_number%2Cphone%2Cbuilding%2Cunit%2Croom%2Chousehold%2Cpriority%2Csingle_tube%0D%0A"
+                + "FFY000001%2C%E8%96%9B%E5%BB%BA%E5%B9%B3%2C310110193307232813%2C15363135090%2C1%2C1%2C101%2C1-1-101%2C1%2C0%0D%0A"),
         "POST /lab": Row(allowed: [.labDesk], path: "/lab", body: "action=receive&box=B1&tubes=T1", setup: boxHandedOver),
         "POST /courier": Row(
             allowed: [.courier], path: "/courier", body: "action=pickup&box=B1&tube_count=1&temperature_c=4", setup: boxSealed),

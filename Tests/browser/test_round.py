@@ -383,6 +383,33 @@ class Round(BrowserRun):
         assert len(d.find_elements(By.CSS_SELECTOR, "#missing tr")) == expected + 1
         self.shot("16-building-list", width=1100)
 
+        self.step("a roster file chosen on the page: a bad row is named by line and changes nothing; a good file adds the newcomer")
+        # The whole roster, as the compound keeps it, with one newcomer: a site's time slots need every building.
+        with open(os.path.join(REPO, "sites", "华夏里社区", "roster.csv"), encoding="utf-8-sig", newline="") as f:
+            roster = f.read().rstrip("\r\n") + "\r\n"
+        folder = os.path.dirname(os.path.abspath(__file__))
+        bad, good = os.path.join(folder, "screenshots", "roster-bad.csv"), os.path.join(folder, "screenshots", "roster-good.csv")
+        with open(bad, "w", encoding="utf-8", newline="") as f:
+            f.write("\ufeff" + roster + "HXL900001,林晓雨,110101199003071234,13800138000,1,1,102,1-1-102,0,0\r\n")
+        with open(good, "w", encoding="utf-8", newline="") as f:
+            f.write("\ufeff" + roster + "HXL900001,林晓雨,110101199003071233,13800138000,1,1,102,1-1-102,0,0\r\n")
+        self.go("/sites/huaxiali/dashboard")
+        expected = int(self.text("#expected"))
+        self.find("#roster-link").click()
+        WebDriverWait(d, 10).until(lambda d: d.current_url.endswith("/sites/huaxiali/roster"))
+        self.find("input[type=file]").send_keys(bad)
+        WebDriverWait(d, 10).until(lambda d: "HXL900001" in d.find_element(By.ID, "roster").get_attribute("value"))
+        self.submit("form.roster")
+        problems = self.text("#roster-problems")
+        assert "id_number" in problems and str(roster.count("\r\n") + 1) in problems, problems
+        self.find("input[type=file]").send_keys(good)
+        WebDriverWait(d, 10).until(lambda d: "071233" in d.find_element(By.ID, "roster").get_attribute("value"))
+        self.shot("17-roster-upload")
+        self.submit("form.roster")
+        assert "1" in self.text("#notice"), self.text("#notice")
+        self.go("/sites/huaxiali/dashboard")
+        assert int(self.text("#expected")) == expected + 1, (self.text("#expected"), expected)
+
         self.step("revoking the coordinator's token signs the page out and clears the cookie")
         number = next(line.split("\t")[0] for line in self.cli("tokens", "list").splitlines()[1:]
                       if line.split("\t")[2] == "coordinator")

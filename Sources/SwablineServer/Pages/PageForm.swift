@@ -7,6 +7,11 @@ struct PageForm {
 
     /// Forms are small; anything bigger than this is not one of ours.
     static let maxSize = 16 * 1024
+    /// A form that carries a file's text (a roster): as large as an API upload.
+    static let uploadSize = 8 * 1024 * 1024
+
+    /// The most a page's form may hold at `path`.
+    static func limit(for path: String) -> Int { path.hasSuffix("/roster") ? uploadSize : maxSize }
 
     static func read(_ request: Request) async throws -> PageForm {
         let buffer = try await BodyReading.collect(request, upTo: maxSize)

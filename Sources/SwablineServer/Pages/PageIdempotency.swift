@@ -26,7 +26,7 @@ struct PageIdempotencyMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         guard request.method == .post, let actor = context.actor else { return try await next(request, context) }
-        let body = try await BodyReading.collect(request, upTo: PageForm.maxSize)
+        let body = try await BodyReading.collect(request, upTo: PageForm.limit(for: request.uri.path))
         var forwarded = request
         forwarded.body = .init(buffer: body)
         // A form without the field (a page from an older version, a script) is answered as it comes.

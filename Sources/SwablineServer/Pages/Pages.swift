@@ -21,6 +21,7 @@ extension Router where Context == AppContext {
         pages.addRoutes(PackingPage(store: store).endpoints)
         pages.addRoutes(CourierPage(store: store, clock: clock).endpoints)
         pages.addRoutes(LabPage(store: store, clock: clock).endpoints)
+        pages.addRoutes(RosterPage(store: store).endpoints)
         pages.addRoutes(DashboardPage(store: store).endpoints)
         pages.addRoutes(FollowUpPages(store: store).endpoints)
         pages.addRoutes(BoardPage(store: store).endpoints)

@@ -14,6 +14,16 @@
     document.addEventListener('click', refocus);
     window.addEventListener('focus', refocus);
   }
+  // A chosen file is read into the form's text field, so the form posts as any other.
+  document.querySelectorAll('input[type=file][data-into]').forEach(function (input) {
+    input.addEventListener('change', function () {
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () { document.getElementById(input.dataset.into).value = reader.result; };
+      reader.readAsText(file, 'utf-8');
+    });
+  });
   document.querySelectorAll('[data-print]').forEach(function (b) {
     b.addEventListener('click', function () { window.print(); });
   });
