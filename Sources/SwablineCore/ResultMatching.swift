@@ -19,6 +19,9 @@ public enum ResultFate: String, Sendable, Hashable, CaseIterable, Codable {
     case rejected
     /// Only for a rejection: the tube already has a result, which stands.
     case alreadyResulted = "already_resulted"
+    /// The `tested_at` cannot be true (`testedAtProblem`): this result was
+    /// not applied, the others of its delivery were.
+    case testedAtOutOfRange = "tested_at_out_of_range"
 }
 
 /// Matches tube results back to people.

@@ -32,6 +32,8 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSFiles?
     /// The MLLP port for labs' HL7 v2 (`MLLPListener`); nil opens none.
     public var mllpPort: Int?
+    /// The address MLLP listens on; nil: the HTTP `host`.
+    public var mllpHost: String?
     /// Where MLLP connections may come from.
     public var mllpAllowed: AddressAllowList = .loopback
 
@@ -94,7 +96,7 @@ func buildApplication(_ configuration: ServerConfiguration, store: any ServerSto
     }
     if let mllpPort = configuration.mllpPort {
         services.append(MLLPListener(
-            host: configuration.host, port: mllpPort, allowed: configuration.mllpAllowed, store: store,
+            host: configuration.mllpHost ?? configuration.host, port: mllpPort, allowed: configuration.mllpAllowed, store: store,
             logger: logger))
     }
     let maxConnections = configuration.maxConnections ?? FileLimit.connections(for: FileLimit.raise())

@@ -67,7 +67,7 @@ public enum BatchMatching {
                 }
             case .anomaly:
                 report.anomalies.append(Int32(index))
-            case .duplicate, .unknownTube, .notReceived, .rejected, .alreadyResulted:
+            case .duplicate, .unknownTube, .notReceived, .rejected, .alreadyResulted, .testedAtOutOfRange:
                 break
             }
         }

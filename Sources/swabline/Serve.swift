@@ -59,6 +59,12 @@ struct Serve: AsyncParsableCommand {
     var mllpPort: Int? = Self.environment("SWABLINE_MLLP_PORT")
 
     @Option(help: """
+        The address the MLLP port listens on (env SWABLINE_MLLP_HOST); default --host. A lab on another machine \
+        needs an address it can reach (0.0.0.0 for all), with --mllp-allow naming its network.
+        """)
+    var mllpHost: String? = ProcessInfo.processInfo.environment["SWABLINE_MLLP_HOST"]
+
+    @Option(help: """
         Comma-separated addresses, with optional /prefix lengths, that may connect to the MLLP port \
         (env SWABLINE_MLLP_ALLOW). Default: loopback only (a lab on this machine, or an SSH tunnel or VPN).
         """)
@@ -107,6 +113,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxConnections = maxConnections
         if let tlsCert, let tlsKey { configuration.tls = TLSFiles(certificateChain: tlsCert, privateKey: tlsKey) }
         configuration.mllpPort = mllpPort
+        configuration.mllpHost = mllpHost
         configuration.mllpAllowed = try AddressAllowList(mllpAllowList)
         do {
             // Runs until SIGTERM or SIGINT, then shuts down gracefully.

@@ -119,6 +119,14 @@ struct HL7Tests {
             let manifest = try await http.send("GET", "/v1/boxes/LB1/manifest?format=hl7", token: labDesk)
             #expect(manifest.status == 200 && manifest.headers["content-type"]?.hasPrefix("x-application/hl7-v2+er7") == true, "\(manifest)")
             _ = try await LabReceiptOverHTTPTests.deliver(http, server, #"{"type":"box.received","data":{"box":"LB1","tube_count":2}}"#)
+            // One instrument's clock a day ahead: that tube alone is refused (AE, ERR 207), the other applied.
+            let ahead = Self.hl7Time(Date().addingTimeInterval(86_400))
+            let skewed = try Self.peer(["oru", "WEB-0", "lab-dian", "-", Self.hl7Time(Date()), "LT1=260415000", "LT2=260385009@\(ahead)"])
+            let skewedBody = Data(skewed.utf8)
+            let partial = try await http.send(
+                "POST", "/v1/labs/lab-dian/hl7", body: skewedBody, headers: server.labHeaders(skewedBody))
+            let partialRead = try Self.checked([String(decoding: partial.body, as: UTF8.self)])
+            #expect(partialRead.first?["msa"] as? String == "AE" && partialRead.first?["errors"] as? [String] == ["207"], "\(partialRead)")
             let message = try Self.peer(["oru", "WEB-1", "lab-dian", "-", Self.hl7Time(Date()), "LT1=260415000", "LT2=260385009"])
             let body = Data(message.utf8)
             let reply = try await http.send(

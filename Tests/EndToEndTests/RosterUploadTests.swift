@@ -30,6 +30,9 @@ struct RosterUploadTests {
 
             let clash = try await put([newcomer, "HXL000001,王五,11010119900307125X,13800138001,1,1,102,1-1-102,0,0,0"], token: server.staff)
             #expect(clash.status == 422 && "\(clash.json["errors"] ?? "")".contains("another site"), "\(clash)")
+            // What a browser makes of a GBK export read as UTF-8: refused, never written over the names.
+            let garbled = try await put([newcomer.replacingOccurrences(of: "林晓雨", with: "\u{FFFD}\u{FFFD}\u{FFFD}")], token: server.staff)
+            #expect(garbled.status == 422 && "\(garbled.json["errors"] ?? "")".contains("UTF-8"), "\(garbled)")
             let refused = try await put([newcomer], token: server.otherStaff)
             #expect(refused.status == 403, "\(refused)")
             let wrongType = try await http.send("PUT", "/v1/sites/fangfeiyuan/roster", token: server.staff, body: Data(Self.header.utf8))

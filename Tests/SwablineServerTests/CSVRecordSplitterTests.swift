@@ -32,4 +32,13 @@ struct CSVRecordSplitterTests {
         let records = Self.records([Array("tube\n\(String(repeating: "x", count: 50))\nT1\n".utf8)[...]], limit: 10)
         #expect(records.map(\.line) == [1, 2, 3] && records[1].bytes == nil && records[2].bytes == Array("T1".utf8))
     }
+
+    @Test("a stray quote swallows no more than the limit: the lines after it are records again")
+    func strayQuote() {
+        let rows = ["tube,result", "T9,negative\"", String(repeating: "T,negative\n", count: 20)].joined(separator: "\n")
+        let records = Self.records([Array(rows.utf8)[...]], limit: 50)
+        #expect(records.count > 10, "\(records.map(\.line))")
+        #expect(records.contains { $0.bytes == nil }, "the record the quote ran on is reported too long")
+        #expect(records.last?.bytes == Array("T,negative".utf8))
+    }
 }

@@ -148,6 +148,11 @@ struct LabReceiptTests {
             try await f.store.addSubscriber(url: "http://127.0.0.1:9/x", events: [.boxHandedOver], label: nil, lab: "lab-nowhere")
         }
         #expect(unknown?.code == "lab_not_found")
+        // Rule 7: a lab's own receiver hears of its boxes only, never of other labs' tubes or of residents.
+        let wider = await #expect(throws: StoreError.self) {
+            try await f.store.addSubscriber(url: "http://127.0.0.1:9/x", events: [.boxHandedOver, .residentOutcome], label: nil, lab: Fixture.lab)
+        }
+        #expect(wider?.code == "invalid_field")
     }
 
     @Test("a lab token stands for its lab; it needs a lab, and only a lab token takes one")

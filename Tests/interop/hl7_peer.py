@@ -2,7 +2,7 @@
 over MLLP, hl7apy checks what Swabline answers and serves against the
 v2.5.1 structures.
 
-    hl7_peer.py oru <control id> <lab> <MSH-8 key> <HL7 time> <tube>=<snomed>[:ct] ...
+    hl7_peer.py oru <control id> <lab> <MSH-8 key> <HL7 time> <tube>=<snomed>[:ct][@HL7 time of this test] ...
         prints an ORU^R01 (segments end in CR), checked by hl7apy first
     hl7_peer.py send <port> <message file> ...
         sends each over MLLP to 127.0.0.1 with python-hl7's client; prints each ACK as JSON
@@ -26,11 +26,13 @@ def oru(control_id, lab, key, time, items):
     ]
     for index, item in enumerate(items, start=1):
         tube, rest = item.split("=")
+        rest, _, tested = rest.partition("@")
         code, _, ct = rest.partition(":")
+        tested = tested or time
         segments += [
             f"ORC|RE|{tube}",
             f"OBR|{index}|{tube}||94500-6^SARS-CoV-2 RNA Resp Ql NAA+probe^LN|||{time}",
-            f"OBX|1|CWE|94500-6^SARS-CoV-2 RNA Resp Ql NAA+probe^LN||{code}^^SCT||||||F|||{time}|||||{time}",
+            f"OBX|1|CWE|94500-6^SARS-CoV-2 RNA Resp Ql NAA+probe^LN||{code}^^SCT||||||F|||{tested}|||||{tested}",
         ]
         if ct:
             segments.append(f"OBX|2|NM|94745-7^SARS-CoV-2 RNA Ct Resp^LN||{ct}|{{Ct_value}}|||||F|||{time}")

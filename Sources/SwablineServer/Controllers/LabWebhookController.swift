@@ -161,6 +161,9 @@ struct LabWebhookController {
                 }
                 return .boxReceived(box: data.box, tubeCount: count)
             }
+            guard !tubes.isEmpty else {
+                throw Problem.invalidField("data.tubes", "is empty: list the tubes found in the box (a box found empty is reported to the coordinator, not received)")
+            }
             guard tubes.count <= maxResults else { throw Problem.invalidField("data.tubes", "lists more than \(maxResults) tubes") }
             for (index, tube) in tubes.enumerated() {
                 if let why = Codes.problem(tube) { throw Problem.invalidField("data.tubes[\(index)]", why) }

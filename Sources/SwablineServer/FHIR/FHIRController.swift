@@ -31,7 +31,7 @@ struct FHIRController {
         // A Bundle with an identifier is applied once: the same Bundle again gets the same answer.
         let id = plan.identifier.map { "fhir:" + $0.prefix(180) } ?? "fhir:\(UUID().uuidString.lowercased())"
         let (answer, _) = try await store.receiveLabDelivery(
-            lab: lab, webhookID: id, event: .tubeResults(plan.results), whole: plan.isTransaction
+            lab: lab, webhookID: id, event: .tubeResults(plan.results), whole: plan.isTransaction, timesRefuseDelivery: false
         ) { FHIRJSON.encode(plan.response(to: $0)) }
         return Response(status: .ok, headers: [.contentType: fhirMediaType], body: .init(byteBuffer: ByteBuffer(bytes: answer)))
     }

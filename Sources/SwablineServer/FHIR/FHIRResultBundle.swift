@@ -72,7 +72,7 @@ struct FHIRResultBundle {
             }
             switch resource.resourceType {
             case "Specimen":
-                let code = tubes.first { $0.key == item.fullUrl || $0.key == "Specimen/\(resource.id ?? "")" }?.value
+                let code = item.fullUrl.flatMap { tubes[$0] } ?? resource.id.flatMap { tubes["Specimen/\($0)"] }
                 if let why = code.map(Codes.problem) ?? "has no identifier with the tube code" {
                     plan.entries.append(refuse("value", "The Specimen's identifier \(why).", ".identifier"))
                 } else {

@@ -33,8 +33,20 @@ struct HL7Intake: Sendable {
             return Self.data(HL7Acknowledgement.rejecting(
                 "", because: .refused("the message is not UTF-8 text; send MSH-18 UNICODE UTF-8 and encode it so"), controlID: ackID, sentAt: now))
         }
-        func reject(_ error: HL7Error) -> Data {
-            Self.data(HL7Acknowledgement.rejecting(text, because: error, controlID: ackID, sentAt: now))
+        func reject(_ error: HL7Error, _ original: String? = nil) -> Data {
+            Self.data(HL7Acknowledgement.rejecting(original ?? text, because: error, controlID: ackID, sentAt: now))
+        }
+        let lab: String
+        switch sender {
+        case let .lab(known): lab = known
+        case .mllp:
+            // Who is sending is read from MSH alone, before the rest is parsed: a stranger's megabyte costs nothing.
+            let header = String(text.prefix { $0 != "\r" && $0 != "\n" })
+            let msh = (try? HL7Message.parse(header))?.header
+            let named = msh?[4] ?? ""
+            let secrets = Codes.problem(named) == nil ? try await store.webhookSecrets(lab: named) : []
+            guard MLLPKey.matches(msh?[8] ?? "", secrets: secrets) else { return reject(.unknownSender(named), header) }
+            lab = named
         }
         let report: LabResultReport
         do throws(HL7Error) {
@@ -42,22 +54,14 @@ struct HL7Intake: Sendable {
         } catch {
             return reject(error)
         }
-        let lab: String
-        switch sender {
-        case let .lab(known): lab = known
-        case .mllp:
-            let named = report.header.sendingFacility.value(repetition: 1, component: 1, subcomponent: 1)
-            let secrets = Codes.problem(named) == nil ? try await store.webhookSecrets(lab: named) : []
-            guard MLLPKey.matches(report.header.security, secrets: secrets) else { return reject(.unknownSender(named)) }
-            lab = named
-        }
         let results: [PostedResult] = report.entries.compactMap { entry in
             guard case let .result(tube, result, testedAt, ct, code) = entry else { return nil }
             return PostedResult(tube: tube, result: result, testedAt: Timestamp.string(testedAt), ct: ct, code: code)
         }
         do {
             let (ack, _) = try await store.receiveLabDelivery(
-                lab: lab, webhookID: "hl7:" + report.header.controlID, event: .tubeResults(results), whole: false
+                lab: lab, webhookID: "hl7:" + report.header.controlID, event: .tubeResults(results), whole: false,
+                timesRefuseDelivery: false
             ) { answer in
                 let problems: [(tube: String?, error: HL7Error)] = (answer.results ?? []).compactMap { fate in
                     switch fate.fate {

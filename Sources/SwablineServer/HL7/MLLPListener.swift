@@ -58,7 +58,9 @@ public struct MLLPListener: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
                     for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+                        // A lab's connection stays open for hours; at shutdown it is closed, and a message
+                        // not yet acknowledged is sent again by the lab (MSH-10 keeps it applied once).
+                        group.addTask { await cancelWhenGracefulShutdown { await self.serve(connection) } }
                     }
                 }
             }

@@ -20,8 +20,16 @@
       var file = input.files && input.files[0];
       if (!file) return;
       var reader = new FileReader();
-      reader.onload = function () { document.getElementById(input.dataset.into).value = reader.result; };
-      reader.readAsText(file, 'utf-8');
+      reader.onload = function () {
+        var target = document.getElementById(input.dataset.into);
+        try {
+          target.value = new TextDecoder('utf-8', { fatal: true }).decode(reader.result);
+        } catch (e) {
+          // Not UTF-8 (a GBK export): keep the bytes' damage visible; the server refuses the U+FFFD.
+          target.value = new TextDecoder('utf-8').decode(reader.result);
+        }
+      };
+      reader.readAsArrayBuffer(file);
     });
   });
   document.querySelectorAll('[data-print]').forEach(function (b) {

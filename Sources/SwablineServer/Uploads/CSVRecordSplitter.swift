@@ -28,7 +28,9 @@ struct CSVRecordSplitter {
             if byte == UInt8(ascii: "\"") { quoted.toggle() }
             if byte == UInt8(ascii: "\n") {
                 line += 1
-                if !quoted {
+                // A record past the limit ends at the next line break even inside quotes: one stray
+                // `"` must not swallow the rest of the file into one refused record.
+                if !quoted || tooLong {
                     done.append(finish())
                     continue
                 }

@@ -91,36 +91,20 @@ struct ResultsUpload {
         if batch.count >= Self.batchSize { try await flush() }
     }
 
-    /// Applies the rows waiting. A `tested_at` that cannot be true refuses
-    /// a whole webhook delivery and names only the tube; here the batch is
-    /// sent again without that tube's rows, which then go one by one, in
-    /// their order, so only the row at fault is refused.
+    /// Applies the rows waiting; a row whose `tested_at` cannot be true is
+    /// refused alone, as an HL7 ERR would be.
     mutating func flush() async throws {
-        var pending = batch, alone: [(line: Int, result: PostedResult)] = []
+        guard !batch.isEmpty else { return }
+        try await send(batch)
         batch = []
-        while !pending.isEmpty {
-            do {
-                try await send(pending)
-                pending = []
-            } catch let StoreError.rule(.testedAtOutOfRange(tube, _)) {
-                alone += pending.filter { $0.result.tube == tube }
-                pending.removeAll { $0.result.tube == tube }
-            }
-        }
-        for row in alone {
-            do {
-                try await send([row])
-            } catch let StoreError.rule(violation) {
-                guard case .testedAtOutOfRange = violation else { throw StoreError.rule(violation) }
-                refuse(line: row.line, tube: row.result.tube, code: violation.code, violation.message)
-            }
-        }
     }
 
     /// One delivery of rows, and what became of each.
     private mutating func send(_ rows: [(line: Int, result: PostedResult)]) async throws {
         let (body, _) = try await store.receiveLabDelivery(
-            lab: lab, webhookID: "csv_\(UUID().uuidString.lowercased())", event: .tubeResults(rows.map(\.result)))
+            lab: lab, webhookID: "csv_\(UUID().uuidString.lowercased())", event: .tubeResults(rows.map(\.result)), whole: false,
+            timesRefuseDelivery: false
+        ) { try WireFormat.encoder().encode($0) }
         let delivered = try APIDecoder.decode(LabDeliveryAnswer.self, from: body)
         for (row, fate) in zip(rows, delivered.results ?? []) {
             answer.counts[fate.fate.rawValue, default: 0] += 1
@@ -154,6 +138,8 @@ struct ResultsUpload {
         case .notReceived: "The tube's box has not been received: receive the box first, then upload this row again."
         case .anomaly: "The tube already has a different result: kept as an anomaly for the coordinator, nothing overwritten."
         case .rejected: "This lab rejected the tube: its people are already being sampled again."
+        case .testedAtOutOfRange:
+            "The time it was tested is in the future, or before the tube was sampled, by more than \(Int(ResultMatching.clockSkewAllowance / 60)) minutes: check the instrument's clock."
         case .applied, .duplicate, .alreadyResulted: fate.rawValue
         }
     }

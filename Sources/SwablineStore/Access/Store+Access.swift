@@ -89,7 +89,7 @@ extension Store {
 
     static func tokenInfos(_ db: Database, sql clause: String, arguments: StatementArguments) throws -> [TokenInfo] {
         try TokenRecord.fetchAll(
-            db, sql: "SELECT id, role, site_id, label, created_at, expires_at, revoked_at FROM token \(clause)", arguments: arguments
+            db, sql: "SELECT id, role, site_id, lab_id, label, created_at, expires_at, revoked_at FROM token \(clause)", arguments: arguments
         ).map(\.info)
     }
 

@@ -16,6 +16,10 @@ extension Store {
         guard !events.isEmpty else {
             throw StoreError.invalid(field: "events", why: "must name at least one of \(CallbackEvent.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        if lab != nil, events != [.boxHandedOver] {
+            // Rule 7: a lab's own receiver hears of its own boxes, not of other labs' tubes or of residents.
+            throw StoreError.invalid(field: "events", why: "must be box.handed_over alone for a lab's own subscriber")
+        }
         if format == .fhir, events != [.residentOutcome] {
             throw StoreError.invalid(field: "events", why: "must be resident.outcome alone for a FHIR subscriber: the other events have no FHIR form")
         }

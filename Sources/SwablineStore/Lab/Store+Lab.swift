@@ -117,9 +117,14 @@ extension Store {
     /// transaction as what it acknowledges. A `whole` delivery (a FHIR
     /// transaction) is applied only if every result in it can be: one
     /// unknown or not yet received tube and nothing is (409
-    /// `result_not_applicable`).
+    /// `result_not_applicable`). A `tested_at` that cannot be true refuses
+    /// a JSON webhook's whole delivery, as its lab has always been told; a
+    /// language whose answer speaks per tube (an HL7 ACK's ERR, a FHIR
+    /// batch entry, a CSV row) passes `timesRefuseDelivery: false` and
+    /// gets that result alone refused (`tested_at_out_of_range`), so one
+    /// instrument's clock does not hold back a box.
     public func receiveLabDelivery(
-        lab: String, webhookID: String, event: LabEvent, whole: Bool = false,
+        lab: String, webhookID: String, event: LabEvent, whole: Bool = false, timesRefuseDelivery: Bool = true,
         reply: @escaping @Sendable (LabDeliveryAnswer) throws -> Data
     ) async throws -> (body: Data, replayed: Bool) {
         let actor = Actor.lab(id: lab)
@@ -163,8 +168,13 @@ extension Store {
             case let .tubeResults(results):
                 var fates: [LabDeliveryAnswer.Fate] = []
                 for posted in results {
-                    try Self.checkTestedAt(db, posted, lab: lab, now: now)
-                    let fate = try Self.applyResult(db, posted, lab: lab, webhookID: webhookID, now: now)
+                    let fate: ResultFate
+                    do {
+                        try Self.checkTestedAt(db, posted, lab: lab, now: now)
+                        fate = try Self.applyResult(db, posted, lab: lab, webhookID: webhookID, now: now)
+                    } catch StoreError.rule(.testedAtOutOfRange) where !timesRefuseDelivery {
+                        fate = .testedAtOutOfRange
+                    }
                     fates.append(.init(tube: posted.tube, fate: fate))
                     if whole, fate != .applied, fate != .duplicate {
                         throw StoreError.rule(.resultNotApplicable(tube: posted.tube, fate: fate))
@@ -241,7 +251,7 @@ extension Store {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """).execute(
                 arguments: [posted.tube, lab, recorded!, posted.result, webhookID, now])
-        case .duplicate, .unknownTube, .notReceived, .rejected, .alreadyResulted:
+        case .duplicate, .unknownTube, .notReceived, .rejected, .alreadyResulted, .testedAtOutOfRange:
             break
         }
         return fate

@@ -43,7 +43,8 @@ public protocol LabInbox: Sendable {
     func webhookSecrets(lab: String) async throws -> [String]
     func receiveLabDelivery(lab: String, webhookID: String, event: LabEvent) async throws -> (body: Data, replayed: Bool)
     func receiveLabDelivery(
-        lab: String, webhookID: String, event: LabEvent, whole: Bool, reply: @escaping @Sendable (LabDeliveryAnswer) throws -> Data
+        lab: String, webhookID: String, event: LabEvent, whole: Bool, timesRefuseDelivery: Bool,
+        reply: @escaping @Sendable (LabDeliveryAnswer) throws -> Data
     ) async throws -> (body: Data, replayed: Bool)
 }
 

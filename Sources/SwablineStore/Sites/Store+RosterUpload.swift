@@ -33,6 +33,12 @@ extension Store {
         switch SiteDirectory.text(data, file: file) {
         case let .failure(problem): return RosterImport(residents: 0, added: 0, problems: [problem])
         case let .success(text):
+            // A browser reading a GBK file as UTF-8 turns every Chinese name into U+FFFD; take none of that.
+            if text.contains("\u{FFFD}") {
+                return RosterImport(residents: 0, added: 0, problems: [
+                    .init(file: file, line: nil, field: "file", why: "holds characters that were not UTF-8 (shown as �): save the file as CSV UTF-8 and upload it again")
+                ])
+            }
             let (parsed, problems) = RosterFile.parse(text, file: file)
             guard problems.isEmpty else { return RosterImport(residents: 0, added: 0, problems: problems) }
             entries = parsed
