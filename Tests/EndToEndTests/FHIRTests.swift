@@ -126,7 +126,8 @@ struct FHIRTests {
         let bodies = try await server.store.pool.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
         let formats = try await server.store.subscribers().map(\.format)
         #expect(bodies.count == 1 && formats == [.fhir])
-        let observation = try #require(FHIROutcomes.callback(try #require(bodies.first)))
+        let body = try #require(bodies.first)
+        let observation = try #require(FHIROutcomes.callback(body))
         #expect(try Self.peerParses([observation]) == ["Observation"])
         let json = try JSONSerialization.jsonObject(with: observation) as? [String: Any] ?? [:]
         #expect("\(json["valueCodeableConcept"] ?? "")".contains("720735008") && json["status"] as? String == "preliminary", "\(json)")
