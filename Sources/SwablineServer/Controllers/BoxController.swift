@@ -61,7 +61,7 @@ struct BoxController {
             // An OML^O21 holds at least one order: a box still empty has none to send.
             guard !manifest.tubes.isEmpty else { throw Problem(StoreError.rule(.emptyBox(box: manifest.box))) }
             let message = OrderManifest.message(
-                manifest.order, controlID: "M" + String(UInt64.random(in: 0...UInt64.max), radix: 36).uppercased(), sentAt: Date())
+                manifest.order, controlID: HL7Intake.controlID("M"), sentAt: Date())
             return Response(
                 status: .ok, headers: [.contentType: HL7Intake.mediaType], body: .init(byteBuffer: ByteBuffer(string: message.encoded())))
         }

@@ -27,11 +27,7 @@ struct LabUploadController {
 
     @Sendable func uploadResults(_ request: Request, context: AppContext) async throws -> Response {
         let lab = try Self.requireLab(context)
-        let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("text/csv") || type.hasPrefix("text/plain") else {
-            throw Problem(.unsupportedMediaType, code: "unsupported_media_type",
-                detail: "Send the results as CSV (Content-Type: text/csv), the columns tube,result,tested_at and ct if known.")
-        }
+        try RosterController.requireCSV(request, of: "the results", columns: "the columns tube,result,tested_at and ct if known")
         var splitter = CSVRecordSplitter(limit: ResultsUpload.lineLimit)
         var upload = ResultsUpload(lab: lab, store: store)
         for try await chunk in request.body {

@@ -23,17 +23,18 @@ struct RosterController {
     @Sendable func upload(_ request: Request, context: AppContext) async throws -> Answer {
         let site = try context.code("site")
         let actor = try context.requireActor()
-        try Self.requireCSV(request)
+        try Self.requireCSV(request, of: "the roster", columns: "with the columns of sites/README.md")
         let body = Data(buffer: try await BodyReading.collect(request, upTo: context.maxUploadSize))
         return try await Self.answer(try await store.uploadRoster(site: site, data: body, by: actor), site: site)
     }
 
-    /// A roster is CSV: anything else is named before a byte is read.
-    static func requireCSV(_ request: Request) throws {
+    /// An upload that must be CSV (a roster, a lab's results): anything
+    /// else is named before a byte is read.
+    static func requireCSV(_ request: Request, of what: String, columns: String) throws {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("text/csv") || type.hasPrefix("text/plain") else {
             throw Problem(.unsupportedMediaType, code: "unsupported_media_type",
-                detail: "Send the roster as CSV (Content-Type: text/csv), with the columns of sites/README.md.")
+                detail: "Send \(what) as CSV (Content-Type: text/csv), \(columns).")
         }
     }
 

@@ -155,7 +155,7 @@ struct FHIRResultBundle {
                         let issue = FHIROperationOutcome.Issue(
                             severity: "error", code: fate == .unknownTube ? "not-found" : "conflict",
                             details: FHIRCodeableConcept(coding: [FHIRCoding(system: FHIRSystem.problem, code: fate.rawValue)]),
-                            diagnostics: ResultsUpload.explain(fate))
+                            diagnostics: fate.explanation)
                         return .init(response: .init(status: status, outcome: FHIROperationOutcome(issue: [issue])))
                     }
                 }

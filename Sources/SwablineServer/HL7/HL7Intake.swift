@@ -28,7 +28,7 @@ struct HL7Intake: Sendable {
     /// reached: then no ACK is sent, and the lab sends the message again.
     func acknowledge(_ bytes: some Collection<UInt8>, from sender: Sender) async throws -> Data {
         let now = clock()
-        let ackID = "SWB" + String(UInt64.random(in: 0...UInt64.max), radix: 36).uppercased()
+        let ackID = Self.controlID("SWB")
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return Self.data(HL7Acknowledgement.rejecting(
                 "", because: .refused("the message is not UTF-8 text; send MSH-18 UNICODE UTF-8 and encode it so"), controlID: ackID, sentAt: now))
@@ -67,7 +67,7 @@ struct HL7Intake: Sendable {
                     switch fate.fate {
                     case .applied, .duplicate: nil
                     case .unknownTube: (fate.tube, .unknownTube(fate.tube))
-                    default: (fate.tube, .notApplied(tube: fate.tube, why: ResultsUpload.explain(fate.fate)))
+                    default: (fate.tube, .notApplied(tube: fate.tube, why: fate.fate.explanation))
                     }
                 }
                 return Self.data(HL7Acknowledgement.acknowledging(report, problems: problems, controlID: ackID, sentAt: now))
@@ -78,6 +78,12 @@ struct HL7Intake: Sendable {
         } catch let StoreError.rule(violation) {
             return reject(.refused(violation.message))
         }
+    }
+
+    /// A fresh MSH-10 for a message Swabline writes: the prefix and a random
+    /// 64-bit number in base 36, at most 16 characters, inside HL7's 20.
+    static func controlID(_ prefix: String) -> String {
+        prefix + String(UInt64.random(in: 0...UInt64.max), radix: 36).uppercased()
     }
 
     /// An ACK as bytes, segments ending in CR.

@@ -78,7 +78,7 @@ struct LabPage {
         let fates = answer.results ?? []
         let applied = fates.allSatisfy { $0.fate == .applied || $0.fate == .duplicate }
         return PageNotice(
-            text: fates.map { "\($0.tube): \(applied ? page.language(answer.type == "tube.rejected" ? "reject_tube" : "record_result") : ResultsUpload.explain($0.fate))" }
+            text: fates.map { "\($0.tube): \(applied ? page.language(answer.type == "tube.rejected" ? "reject_tube" : "record_result") : $0.fate.explanation)" }
                 .joined(separator: " · "),
             warn: !applied)
     }

@@ -109,7 +109,7 @@ struct ResultsUpload {
         for (row, fate) in zip(rows, delivered.results ?? []) {
             answer.counts[fate.fate.rawValue, default: 0] += 1
             if fate.fate != .applied && fate.fate != .duplicate {
-                refuse(line: row.line, tube: row.result.tube, code: fate.fate.rawValue, Self.explain(fate.fate), counted: false)
+                refuse(line: row.line, tube: row.result.tube, code: fate.fate.rawValue, fate.fate.explanation, counted: false)
             }
         }
     }
@@ -129,18 +129,5 @@ struct ResultsUpload {
         if counted { answer.counts["refused", default: 0] += 1 }
         guard answer.refusals.count < Self.refusalsListed else { return }
         answer.refusals.append(Refusal(line: line, tube: tube, code: code, detail: why))
-    }
-
-    /// What a person can do about a row that was read but not applied.
-    static func explain(_ fate: ResultFate) -> String {
-        switch fate {
-        case .unknownTube: "No such tube was shipped to this lab: check the barcode."
-        case .notReceived: "The tube's box has not been received: receive the box first, then upload this row again."
-        case .anomaly: "The tube already has a different result: kept as an anomaly for the coordinator, nothing overwritten."
-        case .rejected: "This lab rejected the tube: its people are already being sampled again."
-        case .testedAtOutOfRange:
-            "The time it was tested is in the future, or before the tube was sampled, by more than \(Int(ResultMatching.clockSkewAllowance / 60)) minutes: check the instrument's clock."
-        case .applied, .duplicate, .alreadyResulted: fate.rawValue
-        }
     }
 }

@@ -223,12 +223,17 @@ extension Store {
         }
     }
 
+    /// A tube shipped to this lab, or nil: another lab's tube is unknown to it (rule 7).
+    static func labTube(_ db: Database, _ code: String, lab: String) throws -> TubeRecord? {
+        try TubeRecord.fetchOne(
+            db.cachedStatement(sql: "SELECT t.* FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
+            arguments: [code, lab])
+    }
+
     /// Applies one tube's result (rule 4: exactly once; a conflicting one is
     /// kept as an anomaly, never overwrites) and updates its members' outcomes.
     static func applyResult(_ db: Database, _ posted: PostedResult, lab: String, webhookID: String, now: String) throws -> ResultFate {
-        let tube = try TubeRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT t.* FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
-            arguments: [posted.tube, lab])
+        let tube = try labTube(db, posted.tube, lab: lab)
         let recorded = tube?.result
         let fate = ResultMatching.fate(of: posted.result, state: tube?.state, recorded: recorded)
         switch fate {
@@ -300,9 +305,7 @@ extension Store {
     /// `resident.outcome` and `tube.rejected` callbacks. A second rejection
     /// changes nothing; a tube with a result keeps it.
     static func rejectTube(_ db: Database, _ rejection: PostedRejection, lab: String, now: String) throws -> ResultFate {
-        let tube = try TubeRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT t.* FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
-            arguments: [rejection.tube, lab])
+        let tube = try labTube(db, rejection.tube, lab: lab)
         let fate = ResultMatching.rejectionFate(state: tube?.state)
         guard fate == .applied, let tube else { return fate }
         let actor = Actor.lab(id: lab)
