@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The domain: value types, rules, queue calling, result matching. No I/O, no clock.
@@ -37,12 +38,17 @@ let package = Package(
         .target(name: "SwablineSimulation", dependencies: ["SwablineCore"]),
         // Pure SVG charts, values in and strings out: the dashboard's and the simulation report's.
         .target(name: "SwablineCharts"),
-        // Persistence: the schema, the one writer, queries, and reading `sites/`.
+        // Persistence: the schema, the one writer, queries, and reading `sites/`; on SQLite
+        // (embedded, one node) or PostgreSQL (a cluster of nodes).
         .target(
             name: "SwablineStore",
             dependencies: [
                 "SwablineCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -82,6 +88,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // What the store, server and end-to-end tests share: where a test's store lives
+        // (SQLite, or PostgreSQL on the run's throwaway server).
+        .target(name: "SwablineTestSupport", dependencies: ["SwablineStore"], path: "Tests/Support"),
         .testTarget(
             name: "SwablineCoreTests",
             // The simulation's seeded generator draws the random queues, and its packer is checked against the caller.
@@ -101,13 +110,14 @@ let package = Package(
             name: "SwablineStoreTests",
             // The simulation plays the shipped sites' day as `SiteDirectory` loads them.
             dependencies: [
-                "SwablineStore", "SwablineSimulation", .product(name: "PropertyBased", package: "swift-property-based"),
+                "SwablineStore", "SwablineSimulation", "SwablineTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "SwablineServerTests",
             dependencies: [
-                "SwablineServer",
+                "SwablineServer", "SwablineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
@@ -118,6 +128,7 @@ let package = Package(
             dependencies: [
                 "SwablineServer",
                 "SwablineSimulation",
+                "SwablineTestSupport",
                 "swabline",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

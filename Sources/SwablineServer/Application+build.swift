@@ -61,7 +61,7 @@ public struct SiteFolderError: Error, CustomStringConvertible {
 /// files changed since the last import (an unchanged folder is not read),
 /// and makes sure a round is open: what a first start needs, and nothing else.
 public func prepareStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> Store {
-    let store = try Store(path: configuration.databasePath)
+    let store = try await Store.open(configuration.databasePath)
     let digests = SiteDirectory.digests(configuration.sitesPath)
     let loaded = try await store.siteDigests()
     if digests.isEmpty || digests != loaded {
@@ -72,7 +72,7 @@ public func prepareStore(_ configuration: ServerConfiguration, logger: Logger) a
         logger.info("sites loaded", metadata: ["sites": "\(summary.sites)", "residents": "\(summary.residents)"])
     }
     let round = try await store.ensureRound(defaultName: "Round 1")
-    logger.info("store ready", metadata: ["database": "\(configuration.databasePath)", "round": "\(round.name)"])
+    logger.info("store ready", metadata: ["database": "\(store.location)", "round": "\(round.name)"])
     return store
 }
 

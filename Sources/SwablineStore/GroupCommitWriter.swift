@@ -1,4 +1,3 @@
-import GRDB
 import Metrics
 import Synchronization
 
@@ -13,7 +12,7 @@ import Synchronization
 /// written at once: nothing waits for a batch to fill.
 final class GroupCommitWriter: Sendable {
     private struct Job: Sendable {
-        let body: @Sendable (Database) throws -> any Sendable
+        let body: @Sendable (SQLSession) throws -> any Sendable
         let done: CheckedContinuation<any Sendable, any Error>
     }
 
@@ -23,12 +22,12 @@ final class GroupCommitWriter: Sendable {
         var stats = WriterStats()
     }
 
-    private let pool: any DatabaseWriter
+    private let database: StoreDatabase
     let maxBatch: Int
     private let queue = Mutex(Queue())
 
-    init(pool: any DatabaseWriter, maxBatch: Int) {
-        self.pool = pool
+    init(database: StoreDatabase, maxBatch: Int) {
+        self.database = database
         self.maxBatch = max(1, maxBatch)
     }
 
@@ -37,7 +36,7 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs `body` in the next batch's transaction and returns its result
     /// once that batch is committed.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (SQLSession) throws -> T) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (done: CheckedContinuation<any Sendable, any Error>) in
             let start = queue.withLock { queue -> Bool in
                 queue.jobs.append(Job(body: { try body($0) }, done: done))
@@ -68,26 +67,26 @@ final class GroupCommitWriter: Sendable {
             let started = ContinuousClock.now
             let results: [Result<any Sendable, any Error>]
             do {
-                results = try await pool.writeWithoutTransaction { db in
+                results = try await database.writeTransaction { db in
                     var results: [Result<any Sendable, any Error>] = []
                     results.reserveCapacity(batch.count)
-                    try db.inTransaction(.immediate) {
-                        // Savepoints by cached statements: GRDB's inSavepoint prepares its SQL on
-                        // every call, a measurable share of a check-in at thousands a second.
-                        for job in batch {
-                            try db.cachedStatement(sql: "SAVEPOINT request").execute()
-                            do {
-                                let value = try job.body(db)
-                                try db.cachedStatement(sql: "RELEASE SAVEPOINT request").execute()
-                                results.append(.success(value))
-                            } catch {
-                                // This request alone is undone; its neighbours stay in the batch.
-                                try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT request").execute()
-                                try db.cachedStatement(sql: "RELEASE SAVEPOINT request").execute()
-                                results.append(.failure(error))
-                            }
+                    // Savepoints by cached statements: GRDB's inSavepoint prepares its SQL on
+                    // every call, a measurable share of a check-in at thousands a second.
+                    for job in batch {
+                        try db.cachedStatement(sql: "SAVEPOINT request").execute()
+                        do {
+                            let value = try job.body(db)
+                            try db.cachedStatement(sql: "RELEASE SAVEPOINT request").execute()
+                            results.append(.success(value))
+                        } catch let error as SQLError where error.endsTransaction {
+                            // PostgreSQL wants the whole batch again, or the connection is gone.
+                            throw error
+                        } catch {
+                            // This request alone is undone; its neighbours stay in the batch.
+                            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT request").execute()
+                            try db.cachedStatement(sql: "RELEASE SAVEPOINT request").execute()
+                            results.append(.failure(error))
                         }
-                        return .commit
                     }
                     return results
                 }

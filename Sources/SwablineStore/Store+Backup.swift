@@ -10,8 +10,12 @@ extension Store {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw StoreError.conflict(.backupExists(path: path))
         }
+        guard case .sqlite(let writer) = database else {
+            throw StoreError.invalid(
+                field: "database", why: "a PostgreSQL store is backed up with pg_basebackup and WAL archiving (README, \"Running a cluster\")")
+        }
         let target = try DatabaseQueue(path: path)
-        try pool.backup(to: target)
+        try writer.backup(to: target)
         try Self.requireIntact(target, path: path)
     }
 

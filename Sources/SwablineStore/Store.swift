@@ -6,11 +6,13 @@ import SwablineCore
 ///
 /// Every method is named by what the domain does (check in, add a sample,
 /// apply results), runs in one transaction, and either commits all of its
-/// changes or none. Reads run concurrently on WAL readers.
+/// changes or none. Reads run concurrently (SQLite's WAL readers, or
+/// PostgreSQL snapshots).
 public final class Store: Sendable {
-    /// The database: a pool of WAL readers and one writer on a file, or a
-    /// queue on an in-memory database (`init(inMemory:)`, for tests).
-    let pool: any DatabaseWriter
+    /// The database: on SQLite, a pool of WAL readers and one writer on a
+    /// file, or a queue on an in-memory database (`inMemory()`, for tests);
+    /// or a PostgreSQL primary that several nodes share.
+    let database: StoreDatabase
     let writer: GroupCommitWriter
     let clock: @Sendable () -> Date
 
@@ -39,9 +41,36 @@ public final class Store: Sendable {
     }
 
     init(database: any DatabaseWriter, maxBatch: Int, clock: @escaping @Sendable () -> Date) throws {
-        pool = database
+        self.database = .sqlite(database)
         try Schema.migrator.migrate(database)
-        writer = GroupCommitWriter(pool: database, maxBatch: maxBatch)
+        writer = GroupCommitWriter(database: self.database, maxBatch: maxBatch)
+        self.clock = clock
+    }
+
+    /// Opens the store where `location` says: a `postgres://` address, or
+    /// else an SQLite file's path (created if missing).
+    public static func open(_ location: String, clock: @escaping @Sendable () -> Date = Date.init) async throws -> Store {
+        if let scheme = location.range(of: "://"), ["postgres", "postgresql"].contains(location[..<scheme.lowerBound].lowercased()) {
+            return try await open(postgres: PostgresDatabase.Address(url: location), clock: clock)
+        }
+        return try Store(path: location, clock: clock)
+    }
+
+    /// Opens the store on a PostgreSQL primary (found among the address's
+    /// hosts) and brings its schema to this version: one node migrates,
+    /// the others wait for it (an advisory lock), so several nodes may
+    /// start at once.
+    public static func open(
+        postgres address: PostgresDatabase.Address, maxBatch: Int = Store.defaultMaxBatch, clock: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> Store {
+        let database = PostgresDatabase(address: address)
+        try await PostgresSchema.migrate(database)
+        return Store(postgres: database, maxBatch: maxBatch, clock: clock)
+    }
+
+    private init(postgres: PostgresDatabase, maxBatch: Int, clock: @escaping @Sendable () -> Date) {
+        database = .postgres(postgres)
+        writer = GroupCommitWriter(database: database, maxBatch: maxBatch)
         self.clock = clock
     }
 
@@ -52,22 +81,37 @@ public final class Store: Sendable {
         return configuration
     }
 
-    /// The path of the database file.
-    public var path: String { pool.path }
+    /// The SQLite file's path; nil on PostgreSQL.
+    public var path: String? {
+        if case .sqlite(let writer) = database { return writer.path }
+        return nil
+    }
 
-    /// The `synchronous` setting of the writer (2 = FULL).
-    public func synchronousSetting() throws -> Int {
-        try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
+    /// Where the rows live, fit for a log line: the SQLite path, or the
+    /// PostgreSQL address without its password.
+    public var location: String {
+        switch database {
+        case .sqlite(let writer): writer.path
+        case .postgres(let postgres): postgres.address.redacted
+        }
+    }
+
+    /// The `synchronous` setting of the SQLite writer (2 = FULL); nil on PostgreSQL.
+    public func synchronousSetting() throws -> Int? {
+        guard case .sqlite(let writer) = database else { return nil }
+        return try writer.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// Runs one request's writes in the group-commit writer. A domain error
     /// rolls back this request alone; its answer waits for the COMMIT.
-    func write<T: Sendable>(_ body: @Sendable @escaping (Database, String) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @Sendable @escaping (SQLSession, String) throws -> T) async throws -> T {
         let now = Timestamp.string(clock())
         do {
             return try await writer.write { db in try body(db, now) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The schema's own guard (a UNIQUE index) caught what the checks before it did not.
+            throw StoreError.conflict(.clashesWithRecord)
+        } catch SQLError.constraint {
             throw StoreError.conflict(.clashesWithRecord)
         }
     }
@@ -75,20 +119,36 @@ public final class Store: Sendable {
     /// How the writer has batched so far.
     public var writerStats: WriterStats { writer.stats }
 
-    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        try await pool.read(body)
+    /// One transaction of its own, outside the writer's batches: for tests
+    /// and maintenance that write rows directly. Domain writes go through
+    /// `write`.
+    func writeDirectly<T: Sendable>(_ body: @Sendable @escaping (SQLSession) throws -> T) async throws -> T {
+        try await database.writeTransaction(body)
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (SQLSession) throws -> T) async throws -> T {
+        try await database.read(body)
     }
 
     /// Every row of every table, as text: two equal fingerprints mean
     /// nothing was written in between. For tests that prove a refusal
     /// changed nothing.
     func fingerprint() async throws -> [String: [String]] {
-        try await pool.read { db in
+        try await database.read { db in
+            let tables: [String]
+            switch db.engine {
+            case .sqlite:
+                tables = try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
+            case .postgres:
+                tables = try String.fetchAll(
+                    db, sql: "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
+            }
             var result: [String: [String]] = [:]
-            let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
             for table in tables {
-                result[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map(\.description)
+                result[table] = try SQLRow.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1").map { row in
+                    (0..<row.count).map { "\(row.databaseValue(atIndex: $0))" }.joined(separator: "|")
+                }
             }
             return result
         }

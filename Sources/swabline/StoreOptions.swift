@@ -7,7 +7,9 @@ import SwablineStore
 /// Where the data lives; shared by every command that opens the store.
 /// Each flag has an environment variable of the same meaning.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: "The SQLite database file (env SWABLINE_DB).")
+    @Option(
+        name: .customLong("db"),
+        help: "The SQLite database file, or a PostgreSQL address postgres://USER@HOST[:PORT][,HOST[:PORT]…]/DATABASE (env SWABLINE_DB).")
     var databasePath: String = ProcessInfo.processInfo.environment["SWABLINE_DB"] ?? "swabline.sqlite"
 
     @Option(name: .customLong("sites"), help: "The folder of site definitions and rosters (env SWABLINE_SITES).")

@@ -134,7 +134,7 @@ struct CallbackTests {
             // Nobody listens yet: attempts fail and the subscriber is paused between them.
             try await Self.eventually("failed attempts while the receiver is down") {
                 let view = try await server.store.subscriber(id: outcomes)
-                let tried = try await server.store.pool.read { db in
+                let tried = try await server.store.read { db in
                     try Int.fetchOne(db, sql: "SELECT max(attempts) FROM outbox WHERE subscriber_id = ?", arguments: [outcomes]) ?? 0
                 }
                 return tried >= 2 && view.pending == household.count + 1

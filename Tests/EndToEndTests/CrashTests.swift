@@ -123,7 +123,7 @@ struct CrashTests {
             #expect((reply.json["ticket"] as? [String: Any])?["number"] as? Int == number)
         }
         let store = try Store(path: database)
-        let integrity = try await store.pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+        let integrity = try await store.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
         #expect(integrity == ["ok"])
     }
 }

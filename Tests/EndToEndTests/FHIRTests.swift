@@ -123,7 +123,7 @@ struct FHIRTests {
                 """)
         }
         // Read from the outbox itself: the live server's sender may already have tried (and failed) to deliver it.
-        let bodies = try await server.store.pool.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
+        let bodies = try await server.store.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
         let formats = try await server.store.subscribers().map(\.format)
         #expect(bodies.count == 1 && formats == [.fhir])
         let body = try #require(bodies.first)

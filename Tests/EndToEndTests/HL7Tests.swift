@@ -101,8 +101,8 @@ struct HL7Tests {
                 #expect(positive.json["outcome"] as? String == "pool_positive", "\(positive)")
                 let unknownCode = try await http.send("GET", "/v1/residents/FFY000001/outcome", token: server.staff)
                 #expect(unknownCode.json["outcome"] as? String == "invalid", "an unknown SNOMED code reads as invalid: \(unknownCode)")
-                let kept = try await server.store.pool.read { db in
-                    try Row.fetchOne(db, sql: "SELECT result_code, ct FROM tube WHERE code = 'LT2'")
+                let kept = try await server.store.read { db in
+                    try SQLRow.fetchOne(db, sql: "SELECT result_code, ct FROM tube WHERE code = 'LT2'")
                 }
                 #expect(kept?["result_code"] == "99999999", "the lab's code is kept")
             }

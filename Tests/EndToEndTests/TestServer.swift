@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SwablineCore
 import SwablineServer
+import SwablineTestSupport
 @testable import SwablineStore
 
 /// A prepared store in a temporary folder with the repository's sites, and
@@ -25,7 +26,7 @@ struct TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configuration = ServerConfiguration(
-            port: 0, databasePath: directory.appendingPathComponent("e2e.sqlite").path,
+            port: 0, databasePath: try await TestDatabase.location(in: directory, name: "e2e.sqlite"),
             sitesPath: repository.appendingPathComponent("sites").path, logLevel: .warning)
         let store = try await prepareStore(configuration, logger: Logger(label: "test"))
         return TestServer(

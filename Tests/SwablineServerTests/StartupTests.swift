@@ -17,13 +17,13 @@ struct StartupTests {
         let configuration = ServerConfiguration(databasePath: root.appendingPathComponent("db.sqlite").path, sitesPath: sites.path)
         func name() async throws -> String? {
             let store = try Store(path: configuration.databasePath)
-            return try await store.pool.read { try String.fetchOne($0, sql: "SELECT name FROM resident WHERE code = 'FFY000001'") }
+            return try await store.read { try String.fetchOne($0, sql: "SELECT name FROM resident WHERE code = 'FFY000001'") }
         }
         _ = try await prepareStore(configuration, logger: Logger(label: "test"))
         let original = try await name()
         #expect(original != nil)
         // Someone corrects the name in the database; an unchanged folder leaves it alone.
-        try await Store(path: configuration.databasePath).pool.write {
+        try await Store(path: configuration.databasePath).writeDirectly {
             try $0.execute(sql: "UPDATE resident SET name = 'changed' WHERE code = 'FFY000001'")
         }
         _ = try await prepareStore(configuration, logger: Logger(label: "test"))

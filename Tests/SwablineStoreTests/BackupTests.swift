@@ -2,14 +2,15 @@ import Foundation
 import GRDB
 import SwablineCore
 @testable import SwablineStore
+import SwablineTestSupport
 import Testing
 
-@Suite("Online backup and restore")
+@Suite("Online backup and restore (SQLite; PostgreSQL is backed up with its own tools)", .enabled(if: !TestDatabase.onPostgres))
 struct BackupTests {
     @Test("a backup taken while check-ins stream in is intact and restores to a working store")
     func backupWhileWriting() async throws {
         let f = try await Fixture.make()
-        let codes = try await f.store.pool.read { db in
+        let codes = try await f.store.read { db in
             try String.fetchAll(db, sql: "SELECT code FROM resident WHERE site_id = ? ORDER BY code", arguments: [Fixture.site])
         }
         let backup = f.directory.appendingPathComponent("backup.sqlite").path
@@ -29,7 +30,7 @@ struct BackupTests {
         let restored = f.directory.appendingPathComponent("restored.sqlite").path
         try Store.restore(from: backup, to: restored)
         let store = try Store(path: restored)
-        let tickets = try await store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ticket")! }
+        let tickets = try await store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ticket")! }
         #expect((0...60).contains(tickets))
         // The restored store carries on where the backup stood.
         let next = codes[tickets]

@@ -178,7 +178,7 @@ struct CampaignTests {
         try await f.shipTube("S4", residents: [people[2]], box: "B5", mode: .single)
         _ = try await f.results("w4", [("S4", .negative)])
         _ = try await f.results("w5", [("S3", .positive)])
-        try await f.store.pool.read { db in
+        try await f.store.read { db in
             let folded = try StandingBackfill.states(db).mapValues(\.state)
             let stored = Dictionary(
                 uniqueKeysWithValues: try StandingRecord.fetchAll(db, sql: "SELECT * FROM standing").map { ($0.residentID, $0.state) })
@@ -200,6 +200,6 @@ struct CampaignTests {
     }
 
     func someResident(_ f: Fixture, site: String) async throws -> String {
-        try await f.store.pool.read { try String.fetchOne($0, sql: "SELECT code FROM resident WHERE site_id = ? ORDER BY code LIMIT 1", arguments: [site])! }
+        try await f.store.read { try String.fetchOne($0, sql: "SELECT code FROM resident WHERE site_id = ? ORDER BY code LIMIT 1", arguments: [site])! }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SwablineCore
 @testable import SwablineStore
+import SwablineTestSupport
 
 /// A store in a temporary folder, loaded with the repository's own sites.
 struct Fixture {
@@ -22,7 +23,7 @@ struct Fixture {
     static func make(clock: @escaping @Sendable () -> Date = Date.init) async throws -> Fixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try Store(path: directory.appendingPathComponent("test.sqlite").path, clock: clock)
+        let store = try await TestDatabase.store(in: directory, clock: clock)
         let report = SiteDirectory.load(sitesPath)
         precondition(report.problems.isEmpty, "\(report.problems)")
         _ = try await store.importSites(report.sites)
@@ -41,7 +42,7 @@ struct Fixture {
 
     /// Residents of a household of the site, by roster order.
     func household(_ key: String) async throws -> [String] {
-        try await store.pool.read { db in
+        try await store.read { db in
             try String.fetchAll(
                 db, sql: "SELECT r.code FROM resident r JOIN household h ON h.id = r.household_id WHERE h.key = ? AND h.site_id = ? ORDER BY r.code",
                 arguments: [key, Self.site])
@@ -75,10 +76,10 @@ struct Fixture {
     /// same delivery is sent again (as a lab resends it, byte for byte).
     func results(_ id: String, _ items: [(String, TubeResult)]) async throws -> LabDeliveryAnswer {
         let tubes = items.map(\.0)
-        let lastSwab = try await store.pool.read { db in
+        let lastSwab = try await store.read { db in
             try String.fetchOne(
                 db, sql: "SELECT max(sampled_at) FROM sample WHERE tube_code IN (\(databaseQuestionMarks(count: tubes.count)))",
-                arguments: StatementArguments(tubes))
+                arguments: SQLArguments(tubes))
         }
         let testedAt = lastSwab ?? Timestamp.string(store.clock())
         let event = LabEvent.tubeResults(items.map { PostedResult(tube: $0.0, result: $0.1, testedAt: testedAt, ct: nil) })

@@ -40,8 +40,8 @@ struct FollowUpTests {
         let f = try await Fixture.make()
         let people = try await f.household("1-2-401")
         // The same person is on 华夏里's roster too (moved, and both rosters list them).
-        let twin = try await f.store.pool.write { db -> String in
-            let row = try Row.fetchOne(db, sql: "SELECT id_number, phone, name FROM resident WHERE code = ?", arguments: [people[0]])!
+        let twin = try await f.store.writeDirectly { db -> String in
+            let row = try SQLRow.fetchOne(db, sql: "SELECT id_number, phone, name FROM resident WHERE code = ?", arguments: [people[0]])!
             let household = try Int64.fetchOne(db, sql: "SELECT id FROM household WHERE site_id = 'huaxiali' LIMIT 1")!
             try db.execute(
                 sql: """

@@ -71,8 +71,8 @@ struct GateTests {
         let first = try await walkIn("WALK-A", "11010519491231001", building: "72-3", unit: "4", room: "5")
         let second = try await walkIn("WALK-B", "11010519491231002", building: "72", unit: "3-4", room: "5")
         #expect(first.resident.household != second.resident.household)
-        let addresses = try await f.store.pool.read { db in
-            try Row.fetchAll(
+        let addresses = try await f.store.read { db in
+            try SQLRow.fetchAll(
                 db, sql: """
                     SELECT r.code, h.building, h.unit, h.room FROM resident r JOIN household h ON h.id = r.household_id
                     WHERE r.code IN ('WALK-A', 'WALK-B') ORDER BY r.code

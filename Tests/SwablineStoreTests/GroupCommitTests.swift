@@ -26,7 +26,7 @@ struct GroupCommitTests {
         #expect(stats.requests - before.requests == 302)
         #expect(stats.batches - before.batches < 302, "concurrent requests were committed together")
         #expect(stats.largestBatch <= Store.defaultMaxBatch)
-        let numbers = try await f.store.pool.read {
+        let numbers = try await f.store.read {
             try Int.fetchAll($0, sql: "SELECT number FROM ticket WHERE site_id = 'huaxiali' ORDER BY number")
         }
         #expect(numbers == Array(1...300), "every acknowledged check-in is there once, numbered without gaps")
@@ -44,7 +44,7 @@ struct GroupCommitTests {
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(Set(numbers) == [1])
-        let rows = try await f.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ticket") }
+        let rows = try await f.store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM ticket") }
         #expect(rows == 1)
     }
 

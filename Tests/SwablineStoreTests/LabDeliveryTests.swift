@@ -20,11 +20,11 @@ struct LabDeliveryTests {
         #expect(refusal?.code == "webhook_id_reused")
         #expect(try await f.fingerprint() == before, "nothing of the second message is applied or stored")
         // The same message again is a redelivery: the stored answer, nothing changed.
-        let stored = try await f.store.pool.read { try String.fetchOne($0, sql: "SELECT tested_at FROM tube WHERE code = 'PT0'")! }
+        let stored = try await f.store.read { try String.fetchOne($0, sql: "SELECT tested_at FROM tube WHERE code = 'PT0'")! }
         let again = try await f.store.receiveLabDelivery(
             lab: Fixture.lab, webhookID: "mX",
             event: .tubeResults([PostedResult(tube: "PT0", result: .negative, testedAt: stored, ct: nil)]))
-        let firstAnswer = try await f.store.pool.read {
+        let firstAnswer = try await f.store.read {
             try Data.fetchOne($0, sql: "SELECT response FROM webhook_delivery WHERE webhook_id = 'mX'")!
         }
         #expect(again.replayed && again.body == firstAnswer)

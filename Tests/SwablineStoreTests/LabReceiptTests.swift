@@ -44,7 +44,7 @@ struct LabReceiptTests {
         let trail = try await f.store.auditTrail(.tube("RT-1"), by: f.coordinator)
         #expect(trail.map(\.action).suffix(2) == ["lost", "tube_lost"])
         #expect(trail.last?.detail == "not in box RB-1 when the lab lab-dian received it")
-        let lostMessages = try await f.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE event = 'tube.lost'") }
+        let lostMessages = try await f.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE event = 'tube.lost'") }
         #expect(lostMessages == 1)
 
         // The same receipt again is answered as it stands; another list is refused and changes nothing.
@@ -94,7 +94,7 @@ struct LabReceiptTests {
         let trail = try await f.store.auditTrail(.tube("RT-1"), by: f.coordinator)
         #expect(trail.map(\.action).suffix(2) == ["rejected", "tube_rejected"])
         #expect(trail.last?.detail == "leaked: cap loose, wet bag")
-        let messages = try await f.store.pool.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
+        let messages = try await f.store.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
             .map { try JSONSerialization.jsonObject(with: $0) as! [String: Any] }
         let outcome = messages.first { ($0["data"] as? [String: Any])?["tube_rejected"] != nil }?["data"] as? [String: Any]
         #expect(outcome?["tube_rejected"] as? String == "leaked" && outcome?["outcome"] as? String == "invalid")
@@ -136,8 +136,8 @@ struct LabReceiptTests {
         _ = try await f.store.addSubscriber(url: "http://127.0.0.1:9/all", events: [.boxHandedOver], label: nil)
         _ = try await Self.handedOverBox(f)
         _ = try await f.store.handOverBox("RB-1", by: f.courier)  // resent: no second message
-        let sent = try await f.store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT s.url, o.body FROM outbox o JOIN subscriber s ON s.id = o.subscriber_id ORDER BY o.id")
+        let sent = try await f.store.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT s.url, o.body FROM outbox o JOIN subscriber s ON s.id = o.subscriber_id ORDER BY o.id")
         }
         #expect(sent.map { $0["url"] as String } == ["http://127.0.0.1:9/dian", "http://127.0.0.1:9/all"])
         let body = try JSONSerialization.jsonObject(with: sent[0]["body"] as Data) as! [String: Any]

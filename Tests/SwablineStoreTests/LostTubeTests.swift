@@ -44,7 +44,7 @@ struct LostTubeTests {
         _ = try await f.store.openTube(site: Fixture.site, code: "AGAIN", station: "s1", mode: nil, by: f.staff)
         #expect(try await f.store.addSample(tube: "AGAIN", resident: people[0], by: f.staff).retest)
 
-        let messages = try await f.store.pool.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
+        let messages = try await f.store.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
             .map { try JSONSerialization.jsonObject(with: $0) as! [String: Any] }
         #expect(messages.map { $0["type"] as! String } == people.map { _ in "resident.outcome" } + ["tube.lost"])
         let data = messages[0]["data"] as! [String: Any]

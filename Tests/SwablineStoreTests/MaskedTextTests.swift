@@ -48,9 +48,9 @@ struct MaskedTextTests {
             }
         }
         let store = try Store(path: path)
-        let details = try await store.pool.read { try String.fetchAll($0, sql: "SELECT detail FROM audit_event ORDER BY id") }
+        let details = try await store.read { try String.fetchAll($0, sql: "SELECT detail FROM audit_event ORDER BY id") }
         #expect(details == ["called 153****5090, id 310***********2813", "ticket A001"])
-        try await store.pool.write { db in
+        try await store.writeDirectly { db in
             #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE audit_event SET detail = 'x'") }
             #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM audit_event") }
         }

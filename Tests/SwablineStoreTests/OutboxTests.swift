@@ -10,7 +10,7 @@ struct OutboxTests {
     let immediate = RetrySchedule(base: 0.000_001, cap: 0.000_001, maxAttempts: 3)
 
     func bodies(_ f: Fixture) async throws -> [[String: Any]] {
-        try await f.store.pool.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
+        try await f.store.read { db in try Data.fetchAll(db, sql: "SELECT body FROM outbox ORDER BY id") }
             .map { try JSONSerialization.jsonObject(with: $0) as! [String: Any] }
     }
 
@@ -123,7 +123,7 @@ struct OutboxTests {
         #expect(try await f.store.subscriber(id: down).pausedUntil != nil)
         #expect(try await f.store.subscriber(id: up).pausedUntil == nil)
         // Both wait between half and all of the hour.
-        let next = try await f.store.pool.read { db in try String.fetchAll(db, sql: "SELECT next_attempt_at FROM outbox") }
+        let next = try await f.store.read { db in try String.fetchAll(db, sql: "SELECT next_attempt_at FROM outbox") }
         for time in next {
             let wait = try #require(Timestamp.date(time)).timeIntervalSinceNow
             #expect(wait > 1_700 && wait <= 3_600)
@@ -173,6 +173,6 @@ struct OutboxTests {
     }
 
     func residentID(_ f: Fixture, _ code: String) async throws -> Int64 {
-        try await f.store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM resident WHERE code = ?", arguments: [code])! }
+        try await f.store.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM resident WHERE code = ?", arguments: [code])! }
     }
 }

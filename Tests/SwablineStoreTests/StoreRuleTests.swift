@@ -3,14 +3,25 @@ import GRDB
 import SwablineCore
 import Testing
 @testable import SwablineStore
+import SwablineTestSupport
 
 @Suite("The store keeps the rules")
 struct StoreRuleTests {
-    @Test("rule 5: the writer commits with synchronous = FULL in WAL mode")
+    @Test("rule 5 on PostgreSQL: every connection commits synchronously, and the server flushes its WAL", .enabled(if: TestDatabase.onPostgres))
+    func durabilityOnPostgres() async throws {
+        let f = try await Fixture.make()
+        let settings = try await f.store.read { db in
+            try ["synchronous_commit", "fsync", "transaction_isolation"].map { try String.fetchOne(db, sql: "SHOW \($0)") }
+        }
+        // A read runs REPEATABLE READ; the writer's transactions run SERIALIZABLE (see the cluster test).
+        #expect(settings == ["on", "on", "repeatable read"])
+    }
+
+    @Test("rule 5: the writer commits with synchronous = FULL in WAL mode", .enabled(if: !TestDatabase.onPostgres))
     func durability() async throws {
         let f = try await Fixture.make()
         #expect(try f.store.synchronousSetting() == 2)
-        let mode = try await f.store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        let mode = try await f.store.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
 
@@ -92,7 +103,7 @@ struct StoreRuleTests {
         #expect(conflict.results?.map(\.fate) == [.anomaly])
         let outcome = try await f.store.outcome(resident: people[0], by: f.staff)
         #expect(outcome.outcome == .negative, "the first result stands")
-        let anomalies = try await f.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM anomaly WHERE tube_code = 'T1' AND posted_result = 'positive'") }
+        let anomalies = try await f.store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM anomaly WHERE tube_code = 'T1' AND posted_result = 'positive'") }
         #expect(anomalies == 1)
     }
 
@@ -160,15 +171,15 @@ struct StoreRuleTests {
             try await f.store.receiveLabDelivery(lab: Fixture.lab, webhookID: "r1", event: .boxReceived(box: "B1", tubeCount: 1))
         }
         // The stored states are exactly what the custody events lead to.
-        try await f.store.pool.read { db in
-            for tube in try Row.fetchAll(db, sql: "SELECT code, state FROM tube") {
+        try await f.store.read { db in
+            for tube in try SQLRow.fetchAll(db, sql: "SELECT code, state FROM tube") {
                 var state = TubeState.open
-                for event in try String.fetchAll(db, sql: "SELECT event FROM custody_event WHERE subject = 'tube' AND code = ? ORDER BY id", arguments: [tube["code"]]).dropFirst() {
+                for event in try String.fetchAll(db, sql: "SELECT event FROM custody_event WHERE subject = 'tube' AND code = ? ORDER BY id", arguments: [tube["code"] as String]).dropFirst() {
                     state = try state.applying(CustodyEvent(rawValue: event)!)
                 }
                 #expect(state.rawValue == tube["state"] as String)
             }
-            #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM custody_event") }
+            #expect(throws: (any Error).self) { try db.execute(sql: "DELETE FROM custody_event") }
         }
     }
 

@@ -41,10 +41,10 @@ extension Store {
             if let lab, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lab WHERE id = ?"), arguments: [lab]) == nil {
                 throw StoreError.notFound(kind: .lab, code: lab)
             }
-            try db.cachedStatement(
-                sql: "INSERT INTO token (hash, role, site_id, lab_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(
-                arguments: [hash, role, site, lab, label, now, expires])
-            return db.lastInsertedRowID
+            return try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: "INSERT INTO token (hash, role, site_id, lab_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                arguments: [hash, role, site, lab, label, now, expires])!
         }
         return (id, token)
     }
@@ -87,7 +87,7 @@ extension Store {
         try await read { db in try Self.tokenInfos(db, sql: "WHERE id = ?", arguments: [id]).first }
     }
 
-    static func tokenInfos(_ db: Database, sql clause: String, arguments: StatementArguments) throws -> [TokenInfo] {
+    static func tokenInfos(_ db: SQLSession, sql clause: String, arguments: SQLArguments) throws -> [TokenInfo] {
         try TokenRecord.fetchAll(
             db, sql: "SELECT id, role, site_id, lab_id, label, created_at, expires_at, revoked_at FROM token \(clause)", arguments: arguments
         ).map(\.info)

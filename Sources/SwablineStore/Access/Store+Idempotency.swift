@@ -51,7 +51,7 @@ extension Store {
         try await write { db, now in
             try db.cachedStatement(sql: """
                 INSERT INTO idempotency_key (scope, key, fingerprint, status, content_type, body, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO \(onConflict)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO \(onConflict)
                 """).execute(arguments: [scope, key, answer.fingerprint, answer.status, answer.contentType, answer.body, now])
             try db.cachedStatement(sql: "DELETE FROM idempotency_key WHERE created_at < ?").execute(arguments: [cutoff])
         }

@@ -31,7 +31,7 @@ extension Store {
     /// site exists and entered that round, then runs `body` with the round,
     /// all in one read.
     func readSiteRound<T: Sendable>(
-        _ site: String, round: Int64? = nil, by actor: Actor, _ body: @Sendable @escaping (Database, RoundInfo) throws -> T
+        _ site: String, round: Int64? = nil, by actor: Actor, _ body: @Sendable @escaping (SQLSession, RoundInfo) throws -> T
     ) async throws -> T {
         try Self.requireReader(actor, site: site)
         return try await read { db in

@@ -22,7 +22,7 @@ extension Store {
     /// A box the actor may touch, with its state. Staff see their site's
     /// boxes; a courier the sealed boxes they may pick up and the boxes they
     /// carry; a lab the boxes shipped to it. Anything else is not found.
-    static func scopedBox(_ db: Database, code: String, actor: Actor) throws -> BoxRecord {
+    static func scopedBox(_ db: SQLSession, code: String, actor: Actor) throws -> BoxRecord {
         let box = try BoxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])
         let visible: Bool
         switch (actor, box) {
@@ -43,7 +43,7 @@ extension Store {
     /// The same step again changes nothing and returns false.
     @discardableResult
     static func advanceBox(
-        _ db: Database, code: String, from state: BoxState, to event: CustodyEvent, actor: Actor, toActor: String?,
+        _ db: SQLSession, code: String, from state: BoxState, to event: CustodyEvent, actor: Actor, toActor: String?,
         now: String, tubeCount: Int, temperature: Double? = nil
     ) throws -> Bool {
         if state.isReached(by: event) { return false }

@@ -46,13 +46,13 @@ extension Store {
     }
 
     /// The manifest as it stands, inside a read or the writer's transaction.
-    static func manifest(_ db: Database, box: String) throws -> ManifestView {
+    static func manifest(_ db: SQLSession, box: String) throws -> ManifestView {
         let record = try BoxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [box])!
         let handedOverAt = try String.fetchOne(
             db.cachedStatement(sql: """
                 SELECT at FROM custody_event WHERE subject = 'box' AND code = ? AND event = 'handed_over' ORDER BY id LIMIT 1
                 """), arguments: [box])
-        let tubes = try Row.fetchAll(
+        let tubes = try SQLRow.fetchAll(
             db.cachedStatement(sql: """
                 SELECT t.code, t.mode, t.state, count(s.id) AS members, min(s.sampled_at) AS first, max(s.sampled_at) AS last
                 FROM tube t LEFT JOIN sample s ON s.tube_code = t.code WHERE t.box_code = ? GROUP BY t.code ORDER BY t.code

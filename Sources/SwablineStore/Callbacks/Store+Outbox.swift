@@ -13,20 +13,21 @@ extension Store {
     /// The subscribers of `event`. A change that writes many messages of one
     /// event (a tube's result, one per member) looks them up once.
     /// For a box event, `lab` leaves out the other labs' own subscribers.
-    static func callbackSubscribers(_ db: Database, of event: CallbackEvent, lab: String? = nil) throws -> [Int64] {
+    static func callbackSubscribers(_ db: SQLSession, of event: CallbackEvent, lab: String? = nil) throws -> [Int64] {
         try Int64.fetchAll(
             db.cachedStatement(sql: """
-                SELECT id FROM subscriber WHERE removed_at IS NULL AND instr(',' || events || ',', ?) > 0
-                  AND (lab_id IS NULL OR ?2 IS NULL OR lab_id = ?2)
+                SELECT id FROM subscriber WHERE removed_at IS NULL
+                  AND replace(',' || events || ',', ?, '') <> ',' || events || ','
+                  AND (lab_id IS NULL OR CAST(? AS TEXT) IS NULL OR lab_id = ?)
                 """),
-            arguments: [",\(event.rawValue),", lab])
+            arguments: [",\(event.rawValue),", lab, lab])
     }
 
     /// Writes one message per subscriber of `event` (looked up here unless
     /// given), inside the caller's transaction. `data` is only built when
     /// somebody subscribed.
     static func enqueueCallback<Payload: Encodable>(
-        _ db: Database, event: CallbackEvent, subscribers: [Int64]? = nil, orderingKey: String, now: String, data: () throws -> Payload
+        _ db: SQLSession, event: CallbackEvent, subscribers: [Int64]? = nil, orderingKey: String, now: String, data: () throws -> Payload
     ) throws {
         let subscribers = try subscribers ?? callbackSubscribers(db, of: event)
         guard !subscribers.isEmpty else { return }
@@ -64,12 +65,12 @@ extension Store {
                 }
                 var seenKeys: Set<String> = []
                 var taken = 0
-                let rows = try OutboxRecord.fetchCursor(
+                let rows = try OutboxRecord.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT * FROM outbox
                         WHERE subscriber_id = ? AND state = \(OutboxState.pending.sqlLiteral) ORDER BY id LIMIT ?
                         """), arguments: [subscriber.id, window])
-                while taken < limit, let row = try rows.next() {
+                for row in rows where taken < limit {
                     let key = row.orderingKey
                     // Only the oldest pending message of a key may go; later ones wait behind it.
                     guard seenKeys.insert(key).inserted else { continue }
@@ -136,8 +137,8 @@ extension Store {
             try OutboxRecord.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT * FROM outbox
-                    WHERE state = \(OutboxState.dead.sqlLiteral) AND (?1 IS NULL OR subscriber_id = ?1) ORDER BY id LIMIT ?2
-                    """), arguments: [subscriber, limit]
+                    WHERE state = \(OutboxState.dead.sqlLiteral) AND (CAST(? AS BIGINT) IS NULL OR subscriber_id = ?) ORDER BY id LIMIT ?
+                    """), arguments: [subscriber, subscriber, limit]
             ).map { row in
                 DeadLetter(
                     id: row.id, subscriber: row.subscriberID, messageId: row.messageID, event: row.event, orderingKey: row.orderingKey,
@@ -155,19 +156,24 @@ extension Store {
         if let ids, ids.count > 10_000 { throw StoreError.invalid(field: "ids", why: "may list at most 10000 messages at a time") }
         return try await write { db, now in
             if let subscriber { _ = try Self.subscriberView(db, id: subscriber) }
-            let idList = try ids.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-            try db.cachedStatement(
+            // The ids, when given, as one placeholder each (at most 10,000: within both engines' limits).
+            var arguments: SQLArguments = [OutboxState.pending, now, subscriber, subscriber]
+            var chosen = ""
+            if let ids {
+                chosen = " AND id IN (" + Array(repeating: "?", count: ids.count).joined(separator: ", ") + ")"
+                arguments += SQLArguments(ids)
+            }
+            try db.execute(
                 sql: """
-                    UPDATE outbox SET state = ?4, attempts = 0, next_attempt_at = ?1, finished_at = NULL
-                    WHERE state = \(OutboxState.dead.sqlLiteral) AND (?2 IS NULL OR subscriber_id = ?2)
-                      AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))
-                    """).execute(arguments: [now, subscriber, idList, OutboxState.pending])
+                    UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?, finished_at = NULL
+                    WHERE state = \(OutboxState.dead.sqlLiteral) AND (CAST(? AS BIGINT) IS NULL OR subscriber_id = ?)\(chosen)
+                    """, arguments: arguments)
             let replayed = db.changesCount
             try db.cachedStatement(
                 sql: """
                     UPDATE subscriber SET paused_until = NULL
-                    WHERE (?1 IS NULL OR id = ?1) AND id IN (SELECT subscriber_id FROM outbox WHERE state = \(OutboxState.pending.sqlLiteral))
-                    """).execute(arguments: [subscriber])
+                    WHERE (CAST(? AS BIGINT) IS NULL OR id = ?) AND id IN (SELECT subscriber_id FROM outbox WHERE state = \(OutboxState.pending.sqlLiteral))
+                    """).execute(arguments: [subscriber, subscriber])
             return replayed
         }
     }

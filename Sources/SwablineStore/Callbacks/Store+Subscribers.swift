@@ -30,10 +30,10 @@ extension Store {
             if let lab, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM lab WHERE id = ?"), arguments: [lab]) == nil {
                 throw StoreError.notFound(kind: .lab, code: lab)
             }
-            try db.cachedStatement(
-                sql: "INSERT INTO subscriber (url, events, label, lab_id, format, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(
-                arguments: [url, names, label, lab, format, secret, now])
-            return db.lastInsertedRowID
+            return try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: "INSERT INTO subscriber (url, events, label, lab_id, format, secret, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                arguments: [url, names, label, lab, format, secret, now])!
         }
         return (id, secret)
     }
@@ -99,7 +99,7 @@ extension Store {
         FROM subscriber s
         """
 
-    static func subscriberView(_ db: Database, id: Int64) throws -> SubscriberView {
+    static func subscriberView(_ db: SQLSession, id: Int64) throws -> SubscriberView {
         guard let row = try SubscriberRow.fetchOne(db.cachedStatement(sql: "\(subscriberSelect) WHERE s.id = ?"), arguments: [id]) else {
             throw StoreError.notFound(kind: .subscriber, code: String(id))
         }

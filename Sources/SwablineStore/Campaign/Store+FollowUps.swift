@@ -30,7 +30,7 @@ extension Store {
             let round = try Self.currentRound(db, site: row.resident.siteID)
             let members = try ResidentRecord.fetchAll(
                 db.cachedStatement(sql: """
-                    SELECT * FROM resident r WHERE (r.id = :resident OR (:household AND r.household_id = :home))
+                    SELECT * FROM resident r WHERE (r.id = :resident OR (:household = 1 AND r.household_id = :home))
                       AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = :round AND s.resident_id = r.id)
                     ORDER BY r.code
                     """),
@@ -41,7 +41,7 @@ extension Store {
             for member in members {
                 try db.cachedStatement(sql: """
                     INSERT INTO follow_up (round_id, resident_id, reason, note, actor, at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO UPDATE SET reason = excluded.reason, note = excluded.note, actor = excluded.actor, at = excluded.at
+                    ON CONFLICT (round_id, resident_id) DO UPDATE SET reason = excluded.reason, note = excluded.note, actor = excluded.actor, at = excluded.at
                     """).execute(arguments: [round.id, member.id, reason, kept, actor.label, now])
                 try Self.audit(
                     db, .followedUp, by: actor, resident: member.id, detail: reason.rawValue + (kept.map { ": \($0)" } ?? ""), now: now)
@@ -67,7 +67,7 @@ extension Store {
         """
 
     /// When a round ran at a site: from its opening to the opening of the site's next round (or for ever).
-    static func roundSpan(_ db: Database, site: String, round: RoundInfo) throws -> (from: String, until: String) {
+    static func roundSpan(_ db: SQLSession, site: String, round: RoundInfo) throws -> (from: String, until: String) {
         let next = try String.fetchOne(
             db.cachedStatement(sql: """
                 SELECT min(r.opened_at) FROM site_round sr JOIN round r ON r.id = sr.round_id WHERE sr.site_id = ? AND r.id > ?

@@ -71,7 +71,7 @@ extension Store {
             let span = try Self.roundSpan(db, site: site, round: round)
             let days = (Timestamp.localDay(span.from, timeZone: record.timeZone) ?? "0000",
                         span.until == "9999" ? "9999" : Timestamp.localDay(span.until, timeZone: record.timeZone) ?? "9999")
-            let rows = try Row.fetchAll(
+            let rows = try SQLRow.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT \(ResidentAtHome.columns), st.status AS standing,
                       (SELECT f.reason FROM follow_up f WHERE f.round_id = :round AND f.resident_id = r.id) = :homeboundReason AS reported,

@@ -39,7 +39,7 @@ extension Store {
     /// A positive or pool-positive tube isolates its members' households from
     /// the day the result came (the site's local day) for the site's days; an
     /// isolation still running is extended instead.
-    static func applyResultToIsolation(_ db: Database, tube: String, round: Int64, now: String) throws {
+    static func applyResultToIsolation(_ db: SQLSession, tube: String, round: Int64, now: String) throws {
         let site = try SiteRecord.fetchOne(
             db.cachedStatement(sql: "SELECT s.* FROM site s JOIN tube t ON t.site_id = s.id WHERE t.code = ?"), arguments: [tube])!
         guard let today = Timestamp.localDay(now, timeZone: site.timeZone), let plan = IsolationPlan(since: today, days: site.isolationDays)
@@ -48,7 +48,7 @@ extension Store {
             db.cachedStatement(sql: "SELECT DISTINCT r.household_id FROM sample s JOIN resident r ON r.id = s.resident_id WHERE s.tube_code = ?"),
             arguments: [tube])
         for household in households {
-            let latest = try Row.fetchOne(
+            let latest = try SQLRow.fetchOne(
                 db.cachedStatement(sql: "SELECT id, since, until FROM isolation WHERE household_id = ? ORDER BY id DESC LIMIT 1"),
                 arguments: [household])
             if let latest, plan.since <= latest["until"] as String {
@@ -87,8 +87,8 @@ extension Store {
         }
     }
 
-    static func isolatedHouseholds(_ db: Database, site: SiteRecord, today: String) throws -> [IsolatedHousehold] {
-        let rows = try Row.fetchAll(
+    static func isolatedHouseholds(_ db: SQLSession, site: SiteRecord, today: String) throws -> [IsolatedHousehold] {
+        let rows = try SQLRow.fetchAll(
             db.cachedStatement(sql: """
                 SELECT i.since, i.until, i.started_at, \(ResidentAtHome.columns), coalesce(st.status, :cleared) AS standing FROM isolation i
                 JOIN household h ON h.id = i.household_id JOIN resident r ON r.household_id = h.id

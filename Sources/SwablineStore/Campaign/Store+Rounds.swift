@@ -31,7 +31,7 @@ public struct OpenedRound: Sendable, Equatable, Codable {
 
 extension Store {
     /// The round a site's check-ins and tubes belong to: the last it entered.
-    static func currentRound(_ db: Database, site: String) throws -> RoundInfo {
+    static func currentRound(_ db: SQLSession, site: String) throws -> RoundInfo {
         guard let round = try RoundRecord.fetchOne(
             db.cachedStatement(sql: """
                 SELECT r.* FROM site_round sr JOIN round r ON r.id = sr.round_id WHERE sr.site_id = ? ORDER BY r.id DESC LIMIT 1
@@ -41,7 +41,7 @@ extension Store {
     }
 
     /// A round the site entered (`round_not_found` otherwise), or its current one.
-    static func siteRound(_ db: Database, site: String, round: Int64?) throws -> RoundInfo {
+    static func siteRound(_ db: SQLSession, site: String, round: Int64?) throws -> RoundInfo {
         guard let round else { return try currentRound(db, site: site) }
         guard let record = try RoundRecord.fetchOne(
             db.cachedStatement(sql: "SELECT r.* FROM site_round sr JOIN round r ON r.id = sr.round_id WHERE sr.site_id = ? AND r.id = ?"),
@@ -51,7 +51,7 @@ extension Store {
     }
 
     /// The round opened last, for any site; nil before the first.
-    static func latestRound(_ db: Database) throws -> RoundInfo? {
+    static func latestRound(_ db: SQLSession) throws -> RoundInfo? {
         try RoundRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM round ORDER BY id DESC LIMIT 1"))?.info
     }
 
@@ -103,8 +103,7 @@ extension Store {
                 db.cachedStatement(sql: "SELECT DISTINCT site_id FROM tube WHERE state = ? ORDER BY site_id"), arguments: [TubeState.open]
             ).filter(sites.contains)
             guard open.isEmpty else { throw StoreError.conflict(.tubesOpen(sites: open)) }
-            try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute(arguments: [trimmed, now])
-            let round = RoundInfo(id: db.lastInsertedRowID, name: trimmed, openedAt: now)
+            let round = RoundInfo(id: try Self.insertRound(db, name: trimmed, now: now), name: trimmed, openedAt: now)
             for site in sites {
                 try db.cachedStatement(sql: "INSERT INTO site_round (site_id, round_id) VALUES (?, ?)").execute(arguments: [site, round.id])
             }
@@ -113,7 +112,7 @@ extension Store {
     }
 
     /// The ids of the sites a scope names, refusing an unknown site or a district with none.
-    static func sites(_ db: Database, in scope: RoundScope) throws -> [String] {
+    static func sites(_ db: SQLSession, in scope: RoundScope) throws -> [String] {
         let all = try SiteRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM site ORDER BY id"))
         switch scope {
         case .everySite:
@@ -137,8 +136,7 @@ extension Store {
         try await write { db, now in
             var round = try Self.latestRound(db)
             if round == nil {
-                try db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?)").execute(arguments: [defaultName, now])
-                round = RoundInfo(id: db.lastInsertedRowID, name: defaultName, openedAt: now)
+                round = RoundInfo(id: try Self.insertRound(db, name: defaultName, now: now), name: defaultName, openedAt: now)
             }
             try db.cachedStatement(sql: """
                 INSERT INTO site_round (site_id, round_id) SELECT s.id, ? FROM site s
@@ -146,5 +144,9 @@ extension Store {
                 """).execute(arguments: [round!.id])
             return round!
         }
+    }
+
+    static func insertRound(_ db: SQLSession, name: String, now: String) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "INSERT INTO round (name, opened_at) VALUES (?, ?) RETURNING id"), arguments: [name, now])!
     }
 }

@@ -7,20 +7,20 @@ import SwablineCore
 /// core's `StandingState.after` decides every change.
 extension Store {
     /// The resident's standing (cleared when nothing was ever held against them).
-    static func standingState(_ db: Database, resident: Int64) throws -> StandingState {
+    static func standingState(_ db: SQLSession, resident: Int64) throws -> StandingState {
         try StandingRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM standing WHERE resident_id = ?"), arguments: [resident])?.state
             ?? .cleared
     }
 
     /// Applies one event to a resident's standing and writes it if it changed. Returns the new state.
     @discardableResult
-    static func applyStanding(_ db: Database, resident: Int64, _ event: StandingEvent, round: Int64, now: String) throws -> StandingState {
+    static func applyStanding(_ db: SQLSession, resident: Int64, _ event: StandingEvent, round: Int64, now: String) throws -> StandingState {
         let before = try standingState(db, resident: resident)
         let after = before.after(event)
         guard after != before else { return before }
         try db.cachedStatement(sql: """
             INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
+            ON CONFLICT (resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
               round_id = excluded.round_id, updated_at = excluded.updated_at
             """).execute(arguments: [resident, after.standing, after.decidedBySample, round, now])
         return after
@@ -29,7 +29,7 @@ extension Store {
     /// What a tube's result does to its members' standings, and to their
     /// households' when a single tube is positive (household contacts).
     static func applyResultToStandings(
-        _ db: Database, result: TubeResult, mode: TubeMode, round: Int64, members: [(resident: Int64, sample: Int64)], now: String
+        _ db: SQLSession, result: TubeResult, mode: TubeMode, round: Int64, members: [(resident: Int64, sample: Int64)], now: String
     ) throws {
         for member in members {
             try applyStanding(db, resident: member.resident, .result(result, mode: mode, sample: member.sample), round: round, now: now)
@@ -46,7 +46,7 @@ extension Store {
 
     /// The resident's newest single-tube sample: only a single tube can clear
     /// a standing, so only it answers one (`StandingState.retestDue`).
-    static func latestSingleTube(_ db: Database, resident: Int64) throws -> Int64? {
+    static func latestSingleTube(_ db: SQLSession, resident: Int64) throws -> Int64? {
         try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT max(s.id) FROM sample s JOIN tube t ON t.code = s.tube_code WHERE s.resident_id = ? AND t.mode = ?"),
             arguments: [resident, TubeMode.single])
@@ -62,14 +62,14 @@ extension Store {
 /// Computes every standing from the results on record, applied in the order
 /// they were (migration v13, and the projection test).
 enum StandingBackfill {
-    static func states(_ db: Database) throws -> [Int64: (state: StandingState, round: Int64)] {
+    static func states(_ db: SQLSession) throws -> [Int64: (state: StandingState, round: Int64)] {
         // In the order the results were applied (their custody step), as the live path met them.
         let rows = try StandingEventRow.fetchAll(db, sql: """
             SELECT \(StandingEventRow.columns) FROM sample s JOIN tube t ON t.code = s.tube_code JOIN resident r ON r.id = s.resident_id
             JOIN custody_event c ON c.subject = ? AND c.code = t.code AND c.event = ?
             WHERE t.result IS NOT NULL ORDER BY c.id, s.id
             """, arguments: [CustodySubject.tube, CustodyEvent.resulted])
-        let households = Dictionary(grouping: try Row.fetchAll(db, sql: "SELECT id, household_id FROM resident"), by: { $0["household_id"] as Int64 })
+        let households = Dictionary(grouping: try SQLRow.fetchAll(db, sql: "SELECT id, household_id FROM resident"), by: { $0["household_id"] as Int64 })
             .mapValues { $0.map { $0["id"] as Int64 } }
         var events: [Int64: [(round: Int64, event: StandingEvent)]] = [:]
         for row in rows {
@@ -82,7 +82,7 @@ enum StandingBackfill {
         return events.mapValues { list in (StandingState.fold(list.map(\.event)), list.last!.round) }
     }
 
-    static func run(_ db: Database) throws {
+    static func run(_ db: SQLSession) throws {
         // A cleared row that remembers its clearing sample is kept: an older result still at the lab must not raise it.
         for (resident, entry) in try states(db) where entry.state != .cleared {
             try db.execute(

@@ -50,13 +50,13 @@ extension Store {
             let state = switch filter {
             case .open: "a.resolved_at IS NULL"
             case .resolved: "a.resolved_at IS NOT NULL"
-            case .all: "1"
+            case .all: "1 = 1"
             }
             return try AnomalyRow.fetchAll(
                 db,
                 sql: """
                     SELECT \(AnomalyRow.columns) FROM anomaly a JOIN tube t ON t.code = a.tube_code
-                    WHERE \(state) AND (? IS NULL OR t.site_id = ?) ORDER BY a.id DESC LIMIT ?
+                    WHERE \(state) AND (CAST(? AS TEXT) IS NULL OR t.site_id = ?) ORDER BY a.id DESC LIMIT ?
                     """,
                 arguments: [scope, scope, Self.anomalyListLimit]
             ).map(\.view)

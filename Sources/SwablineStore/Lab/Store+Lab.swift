@@ -198,7 +198,7 @@ extension Store {
     static let sampleAgeAtLab = Recorder(label: "swabline_sample_age_at_lab_seconds", aggregate: true)
 
     /// The age of each tube of a box at `now`, by its earliest sample.
-    static func sampleAges(_ db: Database, box: String, now: String) throws -> [Double] {
+    static func sampleAges(_ db: SQLSession, box: String, now: String) throws -> [Double] {
         guard let received = Timestamp.date(now) else { return [] }
         return try String.fetchAll(
             db.cachedStatement(sql: """
@@ -209,7 +209,7 @@ extension Store {
 
     /// Refuses a `tested_at` that cannot be true: in the future, or before
     /// the tube's first swab, past the allowed clock skew.
-    static func checkTestedAt(_ db: Database, _ posted: PostedResult, lab: String, now: String) throws {
+    static func checkTestedAt(_ db: SQLSession, _ posted: PostedResult, lab: String, now: String) throws {
         guard let testedAt = Timestamp.date(posted.testedAt), let received = Timestamp.date(now) else { return }
         // Only a tube shipped to this lab says when it was sampled: another lab's tube is `unknown_tube` (rule 7).
         let firstSwab = try String.fetchOne(
@@ -224,7 +224,7 @@ extension Store {
     }
 
     /// A tube shipped to this lab, or nil: another lab's tube is unknown to it (rule 7).
-    static func labTube(_ db: Database, _ code: String, lab: String) throws -> TubeRecord? {
+    static func labTube(_ db: SQLSession, _ code: String, lab: String) throws -> TubeRecord? {
         try TubeRecord.fetchOne(
             db.cachedStatement(sql: "SELECT t.* FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
             arguments: [code, lab])
@@ -232,7 +232,7 @@ extension Store {
 
     /// Applies one tube's result (rule 4: exactly once; a conflicting one is
     /// kept as an anomaly, never overwrites) and updates its members' outcomes.
-    static func applyResult(_ db: Database, _ posted: PostedResult, lab: String, webhookID: String, now: String) throws -> ResultFate {
+    static func applyResult(_ db: SQLSession, _ posted: PostedResult, lab: String, webhookID: String, now: String) throws -> ResultFate {
         let tube = try labTube(db, posted.tube, lab: lab)
         let recorded = tube?.result
         let fate = ResultMatching.fate(of: posted.result, state: tube?.state, recorded: recorded)
@@ -271,7 +271,7 @@ extension Store {
     /// listed that was never packed into the box refuses the receipt
     /// (a scanning slip), and a resent receipt must list the same tubes.
     /// Returns the sample ages of the received tubes (`sampleAgeAtLab`).
-    static func receiveBox(_ db: Database, _ box: String, tubes: [String], lab: String, now: String) throws -> [Double] {
+    static func receiveBox(_ db: SQLSession, _ box: String, tubes: [String], lab: String, now: String) throws -> [Double] {
         let actor = Actor.lab(id: lab)
         let record = try scopedBox(db, code: box, actor: actor)
         let packed = try TubeRecord.fetchAll(db.cachedStatement(sql: "SELECT * FROM tube WHERE box_code = ? ORDER BY code"), arguments: [box])
@@ -304,7 +304,7 @@ extension Store {
     /// are due to be sampled again exactly as after a lost tube, with
     /// `resident.outcome` and `tube.rejected` callbacks. A second rejection
     /// changes nothing; a tube with a result keeps it.
-    static func rejectTube(_ db: Database, _ rejection: PostedRejection, lab: String, now: String) throws -> ResultFate {
+    static func rejectTube(_ db: SQLSession, _ rejection: PostedRejection, lab: String, now: String) throws -> ResultFate {
         let tube = try labTube(db, rejection.tube, lab: lab)
         let fate = ResultMatching.rejectionFate(state: tube?.state)
         guard fate == .applied, let tube else { return fate }

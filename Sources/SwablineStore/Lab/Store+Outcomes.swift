@@ -26,7 +26,7 @@ extension Store {
     /// caller's transaction. A member decided by a later sample keeps that
     /// outcome; an unreadable retest keeps a pool-positive member so
     /// (`ResultMatching.outcomes`).
-    static func decideOutcomes(_ db: Database, tube: String, round: Int64, mode: TubeMode, cause: OutcomeCause, now: String) throws {
+    static func decideOutcomes(_ db: SQLSession, tube: String, round: Int64, mode: TubeMode, cause: OutcomeCause, now: String) throws {
         let members = try TubeMemberRow.fetchAll(
             db.cachedStatement(sql: """
                 SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status FROM sample s
@@ -50,7 +50,7 @@ extension Store {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
+                    ON CONFLICT (round_id, resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
                       updated_at = excluded.updated_at
                     """).execute(
                 arguments: [round, resident, outcome, bySample[resident], now])

@@ -36,7 +36,7 @@ extension Store {
     }
 
     /// The open tube at a station: `station_not_found`, or `no_open_tube`.
-    static func stationTube(_ db: Database, site: String, station: String) throws -> TubeView {
+    static func stationTube(_ db: SQLSession, site: String, station: String) throws -> TubeView {
         guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM station WHERE site_id = ? AND id = ?"), arguments: [site, station]) != nil
         else { throw StoreError.notFound(kind: .station, code: station) }
         guard let code = try String.fetchOne(
@@ -49,11 +49,11 @@ extension Store {
     }
 
     /// The tickets waiting at a site this round, in check-in order, as the caller weighs them.
-    static func waitingQueue(_ db: Database, round: Int64, site: String) throws -> [WaitingTicket] {
+    static func waitingQueue(_ db: SQLSession, round: Int64, site: String) throws -> [WaitingTicket] {
         try QueuedTicket.fetchAll(
             db.cachedStatement(sql: """
                 SELECT t.id, t.lane, t.overtaken, r.household_id,
-                  (r.single_tube OR t.referred OR coalesce(o.status, '') = ? OR \(notCleared("r"))) AS single_tube
+                  CASE WHEN r.single_tube = 1 OR t.referred = 1 OR coalesce(o.status, '') = ? OR \(notCleared("r")) THEN 1 ELSE 0 END AS single_tube
                 FROM ticket t JOIN resident r ON r.id = t.resident_id
                 LEFT JOIN outcome o ON o.round_id = t.round_id AND o.resident_id = t.resident_id
                 WHERE t.round_id = ? AND t.site_id = ? AND t.status = ?
@@ -65,7 +65,7 @@ extension Store {
 
     /// Writes the caller's decision: who was passed, and who is called to
     /// the station (a resent call keeps its first call time).
-    static func markCalled(_ db: Database, _ decision: CallDecision, station: String, now: String) throws -> [CalledPerson] {
+    static func markCalled(_ db: SQLSession, _ decision: CallDecision, station: String, now: String) throws -> [CalledPerson] {
         for (ticket, overtaken) in decision.overtaken {
             try db.cachedStatement(sql: "UPDATE ticket SET overtaken = ? WHERE id = ?").execute(arguments: [overtaken, ticket])
         }
@@ -86,7 +86,7 @@ extension Store {
     /// pooled tube that has room, or called to another station and not yet
     /// swabbed. The caller leaves them to that station; scanning them here
     /// would be refused `household_in_other_tube`.
-    static func householdsHeldElsewhere(_ db: Database, round: Int64, site: String, station: String, tube: String) throws -> Set<Int64> {
+    static func householdsHeldElsewhere(_ db: SQLSession, round: Int64, site: String, station: String, tube: String) throws -> Set<Int64> {
         Set(try Int64.fetchAll(
             db.cachedStatement(sql: """
                 SELECT r.household_id FROM station st
@@ -98,7 +98,7 @@ extension Store {
                 UNION
                 SELECT r.household_id FROM ticket k JOIN resident r ON r.id = k.resident_id
                 WHERE k.round_id = :round AND k.site_id = :site AND k.status = :called AND k.station_id <> :station
-                  AND NOT r.single_tube AND NOT k.referred AND NOT \(notCleared("r", named: "cleared"))
+                  AND r.single_tube = 0 AND k.referred = 0 AND NOT \(notCleared("r", named: "cleared"))
                 """),
             arguments: [
                 "round": round, "site": site, "tube": tube, "station": station,

@@ -47,7 +47,7 @@ extension Store {
     /// a standing was raised since their sample (rule 9: a late result, a
     /// household member's positive): the resident's ticket waits again, for
     /// the resample or the single-tube retest.
-    static func requeueForResample(_ db: Database, round: Int64, resident: Int64, ticket: Int64, by actor: Actor, now: String) throws {
+    static func requeueForResample(_ db: SQLSession, round: Int64, resident: Int64, ticket: Int64, by actor: Actor, now: String) throws {
         let resample = try Bool.fetchOne(
             db.cachedStatement(sql: """
                 SELECT 1 FROM outcome o WHERE o.round_id = ? AND o.resident_id = ? AND o.status = ?
@@ -66,7 +66,7 @@ extension Store {
     }
 
     /// Rule 3: someone already swabbed this round (outside a retest) gets no new ticket.
-    static func refuseSampledAlready(_ db: Database, round: Int64, resident: ResidentRecord) throws {
+    static func refuseSampledAlready(_ db: SQLSession, round: Int64, resident: ResidentRecord) throws {
         if let tube = try String.fetchOne(
             db.cachedStatement(sql: "SELECT tube_code FROM sample WHERE round_id = ? AND resident_id = ? AND retest = 0"),
             arguments: [round, resident.id])
@@ -79,19 +79,19 @@ extension Store {
     /// audits the check-in: the gate's path, and the station's "check in
     /// and sample" for someone who skipped the gate. Returns the ticket's id.
     static func issueTicket(
-        _ db: Database, round: Int64, site: String, resident: Int64, priority: Bool, by actor: Actor, now: String, where place: String? = nil
+        _ db: SQLSession, round: Int64, site: String, resident: Int64, priority: Bool, by actor: Actor, now: String, where place: String? = nil
     ) throws -> Int64 {
         let lane: Lane = priority ? .priority : .normal
         let number = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT coalesce(max(number), 0) + 1 FROM ticket WHERE round_id = ? AND site_id = ?"),
             arguments: [round, site])!
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO ticket (round_id, site_id, resident_id, number, lane, status, checked_in_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(
-            arguments: [round, site, resident, number, lane, TicketStatus.waiting, now])
-        let id = db.lastInsertedRowID
+        let id = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO ticket (round_id, site_id, resident_id, number, lane, status, checked_in_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+                    """),
+            arguments: [round, site, resident, number, lane, TicketStatus.waiting, now])!
         try Self.audit(
             db, .checkedIn, by: actor, resident: resident, detail: "ticket \(ticketLabel(number: number, lane: lane))" + (place.map { ", \($0)" } ?? ""),
             now: now)

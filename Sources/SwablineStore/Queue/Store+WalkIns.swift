@@ -27,7 +27,7 @@ extension Store {
     /// household living at their address. A person already registered (lost
     /// their card, a second code) is not registered twice (rule 3).
     static func registerWalkIn(
-        _ db: Database, site: String, code: String, walkIn: WalkIn, priority: Bool, now: String
+        _ db: SQLSession, site: String, code: String, walkIn: WalkIn, priority: Bool, now: String
     ) throws -> ResidentAtHome? {
         let fields = [
             "resident_code": code, "name": walkIn.name, "id_number": walkIn.idNumber, "phone": walkIn.phone,
@@ -38,7 +38,7 @@ extension Store {
         switch RosterCheck.entry(fields, file: "walk-in", line: 0) {
         case var .success(entry):
             if let known = try ResidentRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM resident WHERE id_number = ? LIMIT 1"), arguments: [entry.idNumber])
+                db.cachedStatement(sql: "SELECT * FROM resident WHERE id_number = ? ORDER BY id LIMIT 1"), arguments: [entry.idNumber])
             {
                 throw StoreError.conflict(known.siteID != site ? .idNumberRegisteredElsewhere : .idNumberRegistered(resident: known.code))
             }
@@ -56,7 +56,7 @@ extension Store {
     /// and, should a roster already use that key for another address,
     /// gets a suffix. Two addresses never share a household (rule 2 would
     /// call strangers together, and a retest team would knock on the wrong door).
-    static func walkInHousehold(_ db: Database, site: String, building: String, unit: String, room: String) throws -> String {
+    static func walkInHousehold(_ db: SQLSession, site: String, building: String, unit: String, room: String) throws -> String {
         if let key = try String.fetchOne(
             db.cachedStatement(sql: "SELECT key FROM household WHERE site_id = ? AND building = ? AND unit = ? AND room = ? ORDER BY id LIMIT 1"),
             arguments: [site, building, unit, room])

@@ -63,7 +63,7 @@ extension Store {
     /// detail is masked here, once for every caller: a reason someone typed
     /// may hold a phone or ID number, and this log is never rewritten (rule 8).
     static func audit(
-        _ db: Database, _ action: AuditAction, by actor: Actor, resident: Int64? = nil, tube: String? = nil, box: String? = nil,
+        _ db: SQLSession, _ action: AuditAction, by actor: Actor, resident: Int64? = nil, tube: String? = nil, box: String? = nil,
         detail: String? = nil, now: String
     ) throws {
         try db.cachedStatement(
@@ -116,7 +116,7 @@ extension Store {
                 guard try Self.tubeRow(db, code: code) != nil else { throw StoreError.notFound(kind: .tube, code: code) }
                 rows = try AuditRow.fetchAll(
                     db.cachedStatement(sql: """
-                        SELECT * FROM (\(select) WHERE a.tube_code = :code UNION ALL \(custody) WHERE c.subject = :tube AND c.code = :code)
+                        SELECT * FROM (\(select) WHERE a.tube_code = :code UNION ALL \(custody) WHERE c.subject = :tube AND c.code = :code) AS trail
                         ORDER BY at, kind DESC, seq LIMIT :limit
                         """), arguments: ["code": code, "limit": limit, "tube": CustodySubject.tube, "box": CustodySubject.box])
             case let .box(code):
@@ -126,7 +126,7 @@ extension Store {
                 }
                 rows = try AuditRow.fetchAll(
                     db.cachedStatement(sql: """
-                        SELECT * FROM (\(select) WHERE a.box_code = :code UNION ALL \(custody) WHERE c.subject = :box AND c.code = :code)
+                        SELECT * FROM (\(select) WHERE a.box_code = :code UNION ALL \(custody) WHERE c.subject = :box AND c.code = :code) AS trail
                         ORDER BY at, kind DESC, seq LIMIT :limit
                         """), arguments: ["code": code, "limit": limit, "tube": CustodySubject.tube, "box": CustodySubject.box])
             }

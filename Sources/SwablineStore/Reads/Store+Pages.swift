@@ -71,7 +71,7 @@ extension Store {
         try Self.requireReader(actor, site: site)
         return try await read { db in
             let record = try self.site(db, site)
-            let stations = try StationRecord.fetchAll(db, sql: "SELECT * FROM station WHERE site_id = ? ORDER BY rowid", arguments: [site])
+            let stations = try StationRecord.fetchAll(db, sql: "SELECT * FROM station WHERE site_id = ? ORDER BY position, id", arguments: [site])
             return SiteSummary(
                 id: record.id, name: record.name, zone: record.zone, poolMode: record.poolMode,
                 timeZone: record.timeZone, stations: stations.map { .init(id: $0.id, name: $0.name) },
@@ -79,7 +79,7 @@ extension Store {
         }
     }
 
-    static func calledPeople(_ db: Database, sql: String, arguments: StatementArguments) throws -> [CalledPerson] {
+    static func calledPeople(_ db: SQLSession, sql: String, arguments: SQLArguments) throws -> [CalledPerson] {
         try CalledPersonRow.fetchAll(db, sql: sql, arguments: arguments).map(\.person)
     }
 
@@ -147,7 +147,7 @@ extension Store {
                       (SELECT min(sm.sampled_at) FROM tube t JOIN sample sm ON sm.tube_code = t.code WHERE t.box_code = b.code) AS oldest
                     FROM box b JOIN site s ON s.id = b.site_id
                     WHERE (b.courier_token IS NULL AND b.state IN (:packing, :sealed)) OR (b.courier_token = :courier AND b.state = :carried)
-                    ORDER BY b.state = :carried DESC, b.state = :sealed DESC, oldest, b.code
+                    ORDER BY b.state = :carried DESC, b.state = :sealed DESC, oldest NULLS FIRST, b.code
                     """,
                 arguments: [
                     "courier": courier.token, "packing": BoxState.packing, "sealed": BoxState.sealed, "carried": BoxState.pickedUp,
@@ -162,7 +162,7 @@ extension Store {
     }
 
     /// How many tickets wait at a site this round.
-    static func waitingCount(_ db: Database, round: Int64, site: String) throws -> Int {
+    static func waitingCount(_ db: SQLSession, round: Int64, site: String) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(sql: "SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = ?"),
             arguments: [round, site, TicketStatus.waiting])!
@@ -171,7 +171,7 @@ extension Store {
     /// The queue board of a site: who is called to each station, and who is next.
     public func board(site: String, by actor: Actor) async throws -> BoardState {
         try await readSiteRound(site, by: actor) { db, round in
-            let stations = try StationRecord.fetchAll(db, sql: "SELECT * FROM station WHERE site_id = ? ORDER BY rowid", arguments: [site])
+            let stations = try StationRecord.fetchAll(db, sql: "SELECT * FROM station WHERE site_id = ? ORDER BY position, id", arguments: [site])
             let called = try TicketRecord.fetchAll(
                 db, sql: "SELECT * FROM ticket WHERE round_id = ? AND site_id = ? AND status = ? ORDER BY id",
                 arguments: [round.id, site, TicketStatus.called])

@@ -53,7 +53,7 @@ extension Store {
     public func coverage(site: String, round: Int64? = nil, by actor: Actor) async throws -> CoverageReport {
         try await readSiteRound(site, round: round, by: actor) { db, round in
             let span = try Self.roundSpan(db, site: site, round: round)
-            let arguments: StatementArguments = [
+            let arguments: SQLArguments = [
                 "round": round.id, "site": site, "pending": Outcome.pending, "from": span.from, "until": span.until,
                 "elsewhere": MissingReason.testedElsewhere,
             ]
@@ -113,7 +113,7 @@ extension Store {
                     UNION ALL
                     SELECT \(ResidentAtHome.columns), NULL, st.status, NULL, NULL FROM standing st
                     JOIN resident r ON r.id = st.resident_id JOIN household h ON h.id = r.household_id
-                    WHERE :current AND r.site_id = :site AND st.status <> :cleared
+                    WHERE :current = 1 AND r.site_id = :site AND st.status <> :cleared
                       AND NOT EXISTS (SELECT 1 FROM sample s JOIN tube t ON t.code = s.tube_code
                                       WHERE s.round_id = :round AND s.resident_id = r.id AND t.mode = :single
                                         AND s.id > coalesce(st.decided_by_sample, 0))

@@ -71,7 +71,7 @@ extension Store {
                 standing: standing?.status ?? .cleared,
                 standingRound: try standing.flatMap { try String.fetchOne(db, sql: "SELECT name FROM round WHERE id = ?", arguments: [$0.roundID]) },
                 history: history,
-                isolation: try Row.fetchOne(
+                isolation: try SQLRow.fetchOne(
                     db.cachedStatement(sql: "SELECT since, until FROM isolation WHERE household_id = ? ORDER BY id DESC LIMIT 1"),
                     arguments: [row.resident.householdID]
                 ).map { IsolationPlan(since: $0["since"], until: $0["until"]) })

@@ -28,9 +28,7 @@ extension Store {
             // arrives, so its samples are not awaited (its people are on the retest list).
             let rows = try TurnaroundRow.fetchAll(
                 db.cachedStatement(sql: """
-                    SELECT t.code,
-                      round((julianday(r.at) - julianday(s.sampled_at)) * 86400.0, 3) AS to_receipt,
-                      round((julianday(x.at) - julianday(r.at)) * 86400.0, 3) AS to_result
+                    SELECT t.code, s.sampled_at, r.at AS received_at, x.at AS resulted_at
                     FROM sample s JOIN tube t ON t.code = s.tube_code
                     LEFT JOIN custody_event r ON r.subject = :tube AND r.code = t.code AND r.event = :received
                     LEFT JOIN custody_event x ON x.subject = :tube AND x.code = t.code AND x.event = :resulted

@@ -3,7 +3,7 @@ import SwablineCore
 
 /// Reading rows into the answer types, in one place.
 extension Store {
-    static func residentRow(_ db: Database, code: String) throws -> ResidentAtHome? {
+    static func residentRow(_ db: SQLSession, code: String) throws -> ResidentAtHome? {
         try ResidentAtHome.fetchOne(
             db.cachedStatement(sql: "SELECT \(ResidentAtHome.columns) FROM resident r JOIN household h ON h.id = r.household_id WHERE r.code = ?"),
             arguments: [code])
@@ -12,7 +12,7 @@ extension Store {
     /// A resident staff of their site or a coordinator may see and act on
     /// (rule 7): anyone else's resident is `resident_not_found`, as an
     /// unknown code is; another role is refused outright.
-    static func readableResident(_ db: Database, code: String, by actor: Actor) throws -> ResidentAtHome {
+    static func readableResident(_ db: SQLSession, code: String, by actor: Actor) throws -> ResidentAtHome {
         guard let row = try residentRow(db, code: code), actor.canRead(site: row.resident.siteID) else {
             switch actor {
             case .staff, .coordinator: throw StoreError.notFound(kind: .resident, code: code)
@@ -27,7 +27,7 @@ extension Store {
         return (lane == .priority ? "P" : "A") + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
     }
 
-    static func ticketView(_ db: Database, id: Int64) throws -> TicketView {
+    static func ticketView(_ db: SQLSession, id: Int64) throws -> TicketView {
         let row = try TicketInRound.fetchOne(
             db.cachedStatement(sql: "SELECT t.*, rd.name AS round_name FROM ticket t JOIN round rd ON rd.id = t.round_id WHERE t.id = ?"),
             arguments: [id])!
@@ -48,17 +48,17 @@ extension Store {
             referred: ticket.referred)
     }
 
-    static func tubeRow(_ db: Database, code: String) throws -> CountedTube? {
+    static func tubeRow(_ db: SQLSession, code: String) throws -> CountedTube? {
         try CountedTube.fetchOne(db.cachedStatement(sql: CountedTube.byCode), arguments: [code])
     }
 
-    static func tubeView(_ db: Database, code: String) throws -> TubeView {
+    static func tubeView(_ db: SQLSession, code: String) throws -> TubeView {
         try tubeRow(db, code: code)!.view
     }
 
-    static func boxView(_ db: Database, code: String, warnings: [String] = []) throws -> BoxView {
+    static func boxView(_ db: SQLSession, code: String, warnings: [String] = []) throws -> BoxView {
         let box = try BoxRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM box WHERE code = ?"), arguments: [code])!
-        let tubes = try Row.fetchAll(
+        let tubes = try SQLRow.fetchAll(
             db.cachedStatement(sql: "SELECT code, state = 'lost' AS lost FROM tube WHERE box_code = ? ORDER BY code"),
             arguments: [code])
         let missing: [String] = tubes.filter { $0["lost"] }.map { $0["code"] }
@@ -70,7 +70,7 @@ extension Store {
 
     /// Appends one hand-off to the chain of custody (rule 6).
     static func recordCustody(
-        _ db: Database, subject: CustodySubject, code: String, event: CustodyEvent, actor: Actor, to: String? = nil,
+        _ db: SQLSession, subject: CustodySubject, code: String, event: CustodyEvent, actor: Actor, to: String? = nil,
         now: String, tubeCount: Int? = nil, temperature: Double? = nil
     ) throws {
         try db.cachedStatement(

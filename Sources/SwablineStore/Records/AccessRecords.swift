@@ -3,7 +3,7 @@ import GRDB
 import SwablineCore
 
 /// A row of `token`: a bearer token's hash, role and life.
-struct TokenRecord: FetchableRecord, Sendable {
+struct TokenRecord: RowDecodable, Sendable {
     var id: Int64
     var role: String
     var siteID: String?
@@ -24,7 +24,7 @@ struct TokenRecord: FetchableRecord, Sendable {
         static let revokedAt = Column("revoked_at")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = try row.decode(forColumn: Columns.id)
         role = try row.decode(forColumn: Columns.role)
         siteID = try row.decode(forColumn: Columns.siteID)
@@ -41,7 +41,7 @@ struct TokenRecord: FetchableRecord, Sendable {
 }
 
 /// A row of `webhook_delivery`: a lab delivery applied once, and its answer.
-struct WebhookDeliveryRecord: FetchableRecord, Sendable {
+struct WebhookDeliveryRecord: RowDecodable, Sendable {
     var response: Data
     /// NULL for deliveries stored before migration v9.
     var bodySHA256: String?
@@ -51,14 +51,14 @@ struct WebhookDeliveryRecord: FetchableRecord, Sendable {
         static let bodySHA256 = Column("body_sha256")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         response = try row.decode(forColumn: Columns.response)
         bodySHA256 = try row.decode(forColumn: Columns.bodySHA256)
     }
 }
 
 /// A row of `idempotency_key`: the first answer to a POST.
-struct IdempotencyRecord: FetchableRecord, Sendable {
+struct IdempotencyRecord: RowDecodable, Sendable {
     var answer: RememberedAnswer
 
     enum Columns {
@@ -68,7 +68,7 @@ struct IdempotencyRecord: FetchableRecord, Sendable {
         static let body = Column("body")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         answer = RememberedAnswer(
             fingerprint: try row.decode(forColumn: Columns.fingerprint), status: try row.decode(forColumn: Columns.status),
             contentType: try row.decode(forColumn: Columns.contentType), body: try row.decode(forColumn: Columns.body))

@@ -5,7 +5,7 @@ import SwablineCore
 extension CallbackEvent: DatabaseValueConvertible {}
 
 /// A row of `subscriber`, with how many of its messages wait and how many are dead.
-struct SubscriberRow: FetchableRecord, Sendable {
+struct SubscriberRow: RowDecodable, Sendable {
     var id: Int64
     var url: String
     var events: String
@@ -40,7 +40,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
         static let dead = Column("dead")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = try row.decode(forColumn: Columns.id)
         url = try row.decode(forColumn: Columns.url)
         events = try row.decode(forColumn: Columns.events)
@@ -66,7 +66,7 @@ struct SubscriberRow: FetchableRecord, Sendable {
 }
 
 /// A row of `outbox`: one callback message to one subscriber.
-struct OutboxRecord: FetchableRecord, Sendable {
+struct OutboxRecord: RowDecodable, Sendable {
     var id: Int64
     var subscriberID: Int64
     var messageID: String
@@ -95,7 +95,7 @@ struct OutboxRecord: FetchableRecord, Sendable {
         static let finishedAt = Column("finished_at")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = try row.decode(forColumn: Columns.id)
         subscriberID = try row.decode(forColumn: Columns.subscriberID)
         messageID = try row.decode(forColumn: Columns.messageID)
@@ -112,7 +112,7 @@ struct OutboxRecord: FetchableRecord, Sendable {
 }
 
 /// Who a `resident.outcome` callback names: the resident's code and site, and the round's name.
-struct OutcomeCallbackRow: FetchableRecord, Sendable {
+struct OutcomeCallbackRow: RowDecodable, Sendable {
     var code: String
     var siteID: String
     var round: String
@@ -123,7 +123,7 @@ struct OutcomeCallbackRow: FetchableRecord, Sendable {
         static let round = Column("round")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         code = try row.decode(forColumn: Columns.code)
         siteID = try row.decode(forColumn: Columns.siteID)
         round = try row.decode(forColumn: Columns.round)

@@ -1,8 +1,9 @@
+import Foundation
 import GRDB
 import SwablineCore
 
 /// One household's counts in a coverage report.
-struct HouseholdCoverageRow: FetchableRecord, Sendable {
+struct HouseholdCoverageRow: RowDecodable, Sendable {
     var household: CoverageTree.Row
 
     enum Columns {
@@ -17,7 +18,7 @@ struct HouseholdCoverageRow: FetchableRecord, Sendable {
         static let closed = Column("closed")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         household = .init(
             building: try row.decode(forColumn: Columns.building), unit: try row.decode(forColumn: Columns.unit),
             room: try row.decode(forColumn: Columns.room), household: try row.decode(forColumn: Columns.key),
@@ -29,26 +30,38 @@ struct HouseholdCoverageRow: FetchableRecord, Sendable {
 }
 
 /// One sample's way through the lab, in seconds (nil: not yet there).
-struct TurnaroundRow: FetchableRecord, Sendable {
+struct TurnaroundRow: RowDecodable, Sendable {
     var tube: String
     var toReceipt: Double?
     var toResult: Double?
 
     enum Columns {
         static let code = Column("code")
-        static let toReceipt = Column("to_receipt")
-        static let toResult = Column("to_result")
+        static let sampledAt = Column("sampled_at")
+        static let receivedAt = Column("received_at")
+        static let resultedAt = Column("resulted_at")
     }
 
-    init(row: Row) throws {
+    /// The spans are computed here from the stored times rather than in
+    /// SQL: the two engines share no date arithmetic.
+    init(row: SQLRow) throws {
         tube = try row.decode(forColumn: Columns.code)
-        toReceipt = try row.decode(forColumn: Columns.toReceipt)
-        toResult = try row.decode(forColumn: Columns.toResult)
+        let sampled = Timestamp.date(try row.decode(String.self, forColumn: Columns.sampledAt))
+        let received = try row.decode(String?.self, forColumn: Columns.receivedAt).flatMap(Timestamp.date)
+        let resulted = try row.decode(String?.self, forColumn: Columns.resultedAt).flatMap(Timestamp.date)
+        toReceipt = Self.seconds(from: sampled, to: received)
+        toResult = Self.seconds(from: received, to: resulted)
+    }
+
+    /// Seconds between two times, to the millisecond, as the report shows them.
+    static func seconds(from start: Date?, to end: Date?) -> Double? {
+        guard let start, let end else { return nil }
+        return (end.timeIntervalSince(start) * 1_000).rounded() / 1_000
     }
 }
 
 /// A row of `anomaly`, with its tube's site.
-struct AnomalyRow: FetchableRecord, Sendable {
+struct AnomalyRow: RowDecodable, Sendable {
     var view: AnomalyView
 
     /// The select list that reads one (`a` anomaly, `t` its tube).
@@ -71,7 +84,7 @@ struct AnomalyRow: FetchableRecord, Sendable {
         static let resolutionNote = Column("resolution_note")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         view = AnomalyView(
             id: try row.decode(forColumn: Columns.id), tube: try row.decode(forColumn: Columns.tubeCode),
             site: try row.decode(forColumn: Columns.siteID), lab: try row.decode(forColumn: Columns.labID),
@@ -83,7 +96,7 @@ struct AnomalyRow: FetchableRecord, Sendable {
 }
 
 /// One line of an audit trail: an audit event or a custody step.
-struct AuditRow: FetchableRecord, Sendable {
+struct AuditRow: RowDecodable, Sendable {
     var entry: AuditEntry
 
     enum Columns {
@@ -96,7 +109,7 @@ struct AuditRow: FetchableRecord, Sendable {
         static let detail = Column("detail")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         entry = AuditEntry(
             at: try row.decode(forColumn: Columns.at), actor: try row.decode(forColumn: Columns.actor),
             action: try row.decode(forColumn: Columns.action), resident: try row.decode(forColumn: Columns.resident),

@@ -2,7 +2,7 @@ import GRDB
 import SwablineCore
 
 /// A row of `resident`.
-struct ResidentRecord: FetchableRecord, Sendable {
+struct ResidentRecord: RowDecodable, Sendable {
     var id: Int64
     var code: String
     var siteID: String
@@ -29,7 +29,7 @@ struct ResidentRecord: FetchableRecord, Sendable {
         static let homebound = Column("homebound")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = try row.decode(forColumn: Columns.id)
         code = try row.decode(forColumn: Columns.code)
         siteID = try row.decode(forColumn: Columns.siteID)
@@ -46,7 +46,7 @@ struct ResidentRecord: FetchableRecord, Sendable {
 
 /// Where a household lives: the columns of `household` a resident is shown
 /// with (`key` read as `household`, see `ResidentAtHome.columns`).
-struct HouseholdRecord: FetchableRecord, Sendable {
+struct HouseholdRecord: RowDecodable, Sendable {
     var key: String
     var building: String
     var unit: String
@@ -59,7 +59,7 @@ struct HouseholdRecord: FetchableRecord, Sendable {
         static let room = Column("room")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         key = try row.decode(forColumn: Columns.key)
         building = try row.decode(forColumn: Columns.building)
         unit = try row.decode(forColumn: Columns.unit)
@@ -68,7 +68,7 @@ struct HouseholdRecord: FetchableRecord, Sendable {
 }
 
 /// A resident with their household's address: what answers and reports show.
-struct ResidentAtHome: FetchableRecord, Sendable {
+struct ResidentAtHome: RowDecodable, Sendable {
     var resident: ResidentRecord
     var household: HouseholdRecord
 
@@ -78,7 +78,7 @@ struct ResidentAtHome: FetchableRecord, Sendable {
         h.key AS household, h.building, h.unit, h.room
         """
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         resident = try ResidentRecord(row: row)
         household = try HouseholdRecord(row: row)
     }
@@ -95,7 +95,7 @@ struct ResidentAtHome: FetchableRecord, Sendable {
 
 /// A resident at home with their outcome this round, if any: one line of a
 /// coverage or retest list.
-struct PersonLineRow: FetchableRecord, Sendable {
+struct PersonLineRow: RowDecodable, Sendable {
     var person: ResidentAtHome
     var outcome: Outcome?
     var standing: Standing?
@@ -109,7 +109,7 @@ struct PersonLineRow: FetchableRecord, Sendable {
         static let reasonFound = Column("reason_found")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         person = try ResidentAtHome(row: row)
         outcome = try row.decode(forColumn: Columns.status)
         standing = try row.decode(forColumn: Columns.standing)

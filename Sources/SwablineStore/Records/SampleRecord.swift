@@ -2,7 +2,7 @@ import GRDB
 import SwablineCore
 
 /// A row of `sample`: one resident swabbed into one tube, in a slot.
-struct SampleRecord: FetchableRecord, Sendable {
+struct SampleRecord: RowDecodable, Sendable {
     var id: Int64
     var roundID: Int64
     var residentID: Int64
@@ -21,7 +21,7 @@ struct SampleRecord: FetchableRecord, Sendable {
         static let sampledAt = Column("sampled_at")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = try row.decode(forColumn: Columns.id)
         roundID = try row.decode(forColumn: Columns.roundID)
         residentID = try row.decode(forColumn: Columns.residentID)
@@ -33,7 +33,7 @@ struct SampleRecord: FetchableRecord, Sendable {
 }
 
 /// A sample with its tube's mode and result: one line of a resident's outcome report.
-struct ResidentSampleRow: FetchableRecord, Sendable {
+struct ResidentSampleRow: RowDecodable, Sendable {
     var sample: SampleRecord
     var mode: TubeMode
     var result: TubeResult?
@@ -43,7 +43,7 @@ struct ResidentSampleRow: FetchableRecord, Sendable {
         static let result = Column("result")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         sample = try SampleRecord(row: row)
         mode = try row.decode(forColumn: Columns.mode)
         result = try row.decode(forColumn: Columns.result)
@@ -55,7 +55,7 @@ struct ResidentSampleRow: FetchableRecord, Sendable {
 }
 
 /// A row of `outcome`: a resident's outcome this round and the sample that decided it.
-struct OutcomeRecord: FetchableRecord, Sendable {
+struct OutcomeRecord: RowDecodable, Sendable {
     var roundID: Int64
     var residentID: Int64
     var status: Outcome
@@ -68,7 +68,7 @@ struct OutcomeRecord: FetchableRecord, Sendable {
         static let decidedBySample = Column("decided_by_sample")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         roundID = try row.decode(forColumn: Columns.roundID)
         residentID = try row.decode(forColumn: Columns.residentID)
         status = try row.decode(forColumn: Columns.status)
@@ -77,7 +77,7 @@ struct OutcomeRecord: FetchableRecord, Sendable {
 }
 
 /// A member of a tube whose result is in: their sample, and the outcome it may replace.
-struct TubeMemberRow: FetchableRecord, Sendable {
+struct TubeMemberRow: RowDecodable, Sendable {
     var residentID: Int64
     var sampleID: Int64
     var decidedBySample: Int64?
@@ -90,7 +90,7 @@ struct TubeMemberRow: FetchableRecord, Sendable {
         static let status = Column("status")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         residentID = try row.decode(forColumn: Columns.residentID)
         sampleID = try row.decode(forColumn: Columns.sampleID)
         decidedBySample = try row.decode(forColumn: Columns.decidedBySample)

@@ -2,7 +2,7 @@ import GRDB
 import SwablineCore
 
 /// A row of `site`: one testing site as imported from `sites/`.
-struct SiteRecord: FetchableRecord, Sendable {
+struct SiteRecord: RowDecodable, Sendable {
     var id: String
     var name: String
     var address: String
@@ -29,7 +29,7 @@ struct SiteRecord: FetchableRecord, Sendable {
         static let triageTemperature = Column("triage_temperature")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = try row.decode(forColumn: Columns.id)
         name = try row.decode(forColumn: Columns.name)
         address = try row.decode(forColumn: Columns.address)
@@ -45,7 +45,7 @@ struct SiteRecord: FetchableRecord, Sendable {
 }
 
 /// A row of `station`: a sampling desk of a site.
-struct StationRecord: FetchableRecord, Sendable {
+struct StationRecord: RowDecodable, Sendable {
     var siteID: String
     var id: String
     var name: String
@@ -56,7 +56,7 @@ struct StationRecord: FetchableRecord, Sendable {
         static let name = Column("name")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         siteID = try row.decode(forColumn: Columns.siteID)
         id = try row.decode(forColumn: Columns.id)
         name = try row.decode(forColumn: Columns.name)
@@ -64,7 +64,7 @@ struct StationRecord: FetchableRecord, Sendable {
 }
 
 /// A row of `round`.
-struct RoundRecord: FetchableRecord, Sendable {
+struct RoundRecord: RowDecodable, Sendable {
     var id: Int64
     var name: String
     var openedAt: String
@@ -75,7 +75,7 @@ struct RoundRecord: FetchableRecord, Sendable {
         static let openedAt = Column("opened_at")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = try row.decode(forColumn: Columns.id)
         name = try row.decode(forColumn: Columns.name)
         openedAt = try row.decode(forColumn: Columns.openedAt)
@@ -85,7 +85,7 @@ struct RoundRecord: FetchableRecord, Sendable {
 }
 
 /// A row of `site_source`: the digest of a site folder when last imported.
-struct SiteSourceRecord: FetchableRecord, Sendable {
+struct SiteSourceRecord: RowDecodable, Sendable {
     var folder: String
     var digest: String
 
@@ -94,7 +94,7 @@ struct SiteSourceRecord: FetchableRecord, Sendable {
         static let digest = Column("digest")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         folder = try row.decode(forColumn: Columns.folder)
         digest = try row.decode(forColumn: Columns.digest)
     }

@@ -4,7 +4,7 @@ import SwablineCore
 extension Standing: DatabaseValueConvertible {}
 
 /// A row of `standing`: a resident's standing across rounds, and the round it was last decided in.
-struct StandingRecord: FetchableRecord, Sendable {
+struct StandingRecord: RowDecodable, Sendable {
     var residentID: Int64
     var status: Standing
     var decidedBySample: Int64?
@@ -19,7 +19,7 @@ struct StandingRecord: FetchableRecord, Sendable {
         static let updatedAt = Column("updated_at")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         residentID = try row.decode(forColumn: Columns.residentID)
         status = try row.decode(forColumn: Columns.status)
         decidedBySample = try row.decode(forColumn: Columns.decidedBySample)
@@ -31,7 +31,7 @@ struct StandingRecord: FetchableRecord, Sendable {
 }
 
 /// A resulted sample as a standing event: whose, which sample, in which round, the tube's mode and result.
-struct StandingEventRow: FetchableRecord, Sendable {
+struct StandingEventRow: RowDecodable, Sendable {
     var residentID: Int64
     var householdID: Int64
     var sampleID: Int64
@@ -41,7 +41,7 @@ struct StandingEventRow: FetchableRecord, Sendable {
 
     static let columns = "s.resident_id, r.household_id, s.id AS sample_id, s.round_id, t.mode, t.result"
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         residentID = try row.decode(forColumn: "resident_id")
         householdID = try row.decode(forColumn: "household_id")
         sampleID = try row.decode(forColumn: "sample_id")

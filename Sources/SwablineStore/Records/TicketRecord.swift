@@ -2,7 +2,7 @@ import GRDB
 import SwablineCore
 
 /// A row of `ticket`: one resident's place in a site's queue this round.
-struct TicketRecord: FetchableRecord, Sendable {
+struct TicketRecord: RowDecodable, Sendable {
     var id: Int64
     var roundID: Int64
     var siteID: String
@@ -31,7 +31,7 @@ struct TicketRecord: FetchableRecord, Sendable {
         static let referred = Column("referred")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         id = try row.decode(forColumn: Columns.id)
         roundID = try row.decode(forColumn: Columns.roundID)
         siteID = try row.decode(forColumn: Columns.siteID)
@@ -51,7 +51,7 @@ struct TicketRecord: FetchableRecord, Sendable {
 }
 
 /// A ticket with the name of its round, as a `TicketView` shows it.
-struct TicketInRound: FetchableRecord, Sendable {
+struct TicketInRound: RowDecodable, Sendable {
     var ticket: TicketRecord
     var roundName: String
 
@@ -59,7 +59,7 @@ struct TicketInRound: FetchableRecord, Sendable {
         static let roundName = Column("round_name")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         ticket = try TicketRecord(row: row)
         roundName = try row.decode(forColumn: Columns.roundName)
     }
@@ -68,7 +68,7 @@ struct TicketInRound: FetchableRecord, Sendable {
 /// A waiting ticket as the caller weighs it: lane, household, whether its
 /// holder needs a single tube (flagged, or pool-positive), and how many
 /// people have passed it.
-struct QueuedTicket: FetchableRecord, Sendable {
+struct QueuedTicket: RowDecodable, Sendable {
     var waiting: WaitingTicket
 
     enum Columns {
@@ -79,7 +79,7 @@ struct QueuedTicket: FetchableRecord, Sendable {
         static let singleTube = Column("single_tube")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         waiting = WaitingTicket(
             ticket: try row.decode(forColumn: Columns.id), household: try row.decode(forColumn: Columns.householdID),
             lane: try row.decode(forColumn: Columns.lane), singleTube: try row.decode(forColumn: Columns.singleTube),
@@ -89,7 +89,7 @@ struct QueuedTicket: FetchableRecord, Sendable {
 
 /// A person at a station's desk: their ticket (none for a sample taken
 /// without one), code, name and household.
-struct CalledPersonRow: FetchableRecord, Sendable {
+struct CalledPersonRow: RowDecodable, Sendable {
     var number: Int?
     var lane: Lane?
     var code: String
@@ -107,7 +107,7 @@ struct CalledPersonRow: FetchableRecord, Sendable {
         static let household = Column("key")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         number = try row.decode(forColumn: Columns.number)
         lane = try row.decode(forColumn: Columns.lane)
         code = try row.decode(forColumn: Columns.code)

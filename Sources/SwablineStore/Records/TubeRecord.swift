@@ -3,7 +3,7 @@ import SwablineCore
 
 /// A row of `tube`: a pre-printed barcode, its mode and where it stands in
 /// its chain of custody.
-struct TubeRecord: FetchableRecord, Sendable {
+struct TubeRecord: RowDecodable, Sendable {
     var code: String
     var siteID: String
     var roundID: Int64
@@ -31,7 +31,7 @@ struct TubeRecord: FetchableRecord, Sendable {
         static let rejected = Column("rejected_reason")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         code = try row.decode(forColumn: Columns.code)
         siteID = try row.decode(forColumn: Columns.siteID)
         roundID = try row.decode(forColumn: Columns.roundID)
@@ -46,7 +46,7 @@ struct TubeRecord: FetchableRecord, Sendable {
 }
 
 /// A tube with how many people it holds: what a `TubeView` shows.
-struct CountedTube: FetchableRecord, Sendable {
+struct CountedTube: RowDecodable, Sendable {
     var tube: TubeRecord
     var filled: Int
 
@@ -57,7 +57,7 @@ struct CountedTube: FetchableRecord, Sendable {
         static let filled = Column("filled")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         tube = try TubeRecord(row: row)
         filled = try row.decode(forColumn: Columns.filled)
     }
@@ -71,7 +71,7 @@ struct CountedTube: FetchableRecord, Sendable {
 }
 
 /// A row of `box`: a transport box and where it stands in its chain.
-struct BoxRecord: FetchableRecord, Sendable {
+struct BoxRecord: RowDecodable, Sendable {
     var code: String
     var siteID: String
     var labID: String
@@ -88,7 +88,7 @@ struct BoxRecord: FetchableRecord, Sendable {
         static let temperatureC = Column("temperature_c")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         code = try row.decode(forColumn: Columns.code)
         siteID = try row.decode(forColumn: Columns.siteID)
         labID = try row.decode(forColumn: Columns.labID)
@@ -99,7 +99,7 @@ struct BoxRecord: FetchableRecord, Sendable {
 }
 
 /// A box as a courier's list shows it: with its site's name and its oldest swab.
-struct CourierBoxRow: FetchableRecord, Sendable {
+struct CourierBoxRow: RowDecodable, Sendable {
     var box: BoxRecord
     var siteName: String
     var oldestSampleAt: String?
@@ -109,7 +109,7 @@ struct CourierBoxRow: FetchableRecord, Sendable {
         static let oldest = Column("oldest")
     }
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         box = try BoxRecord(row: row)
         siteName = try row.decode(forColumn: Columns.siteName)
         oldestSampleAt = try row.decode(forColumn: Columns.oldest)

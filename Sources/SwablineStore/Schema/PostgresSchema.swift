@@ -19,7 +19,7 @@
 /// (`scripts/pg-cluster` does).
 enum PostgresSchema {
     /// The SQLite schema version this matches: the number of its migrations.
-    static let version = 16
+    static let version = 17
 
     /// One statement per element, in dependency order (a table after the
     /// tables it references), meant to run in one transaction on an empty
@@ -69,6 +69,7 @@ enum PostgresSchema {
             site_id TEXT NOT NULL REFERENCES site(id),
             id TEXT NOT NULL,
             name TEXT NOT NULL,
+            position BIGINT NOT NULL DEFAULT 0,
             PRIMARY KEY (site_id, id)
         )
         """,

@@ -178,7 +178,7 @@ extension Schema {
                 );
                 CREATE INDEX standing_not_cleared ON standing(status);
                 """)
-            try StandingBackfill.run(db)
+            try StandingBackfill.run(SQLSession(.sqlite(db)))
         }
         migrator.registerMigration("v14: why a missing resident was not sampled") { db in
             // 应检尽检: every resident not sampled in a round is closed with a reason, or is an
@@ -231,6 +231,15 @@ extension Schema {
                 ALTER TABLE subscriber ADD COLUMN lab_id TEXT REFERENCES lab(id);
                 ALTER TABLE subscriber ADD COLUMN format TEXT NOT NULL DEFAULT 'json';
                 ALTER TABLE token ADD COLUMN lab_id TEXT REFERENCES lab(id);
+                """)
+        }
+        migrator.registerMigration("v17: stations keep the order the site lists them in") { db in
+            // The board and the site summary list stations in the order of site.toml. That order
+            // was SQLite's rowid, which PostgreSQL has no counterpart of; now it is a column, the
+            // same on both engines. Existing rows keep the order they had.
+            try db.execute(sql: """
+                ALTER TABLE station ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+                UPDATE station SET position = rowid;
                 """)
         }
     }

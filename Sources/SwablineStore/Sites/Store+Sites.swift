@@ -31,16 +31,19 @@ extension Store {
                         """).execute(
                     arguments: [s.id, s.name, s.address, s.timeZone, s.zone, s.poolMode, s.lab,
                                 s.opens.description, s.closes.description, s.isolationDays, s.triageTemperature])
-                for station in s.stations {
+                for (position, station) in s.stations.enumerated() {
                     try db.cachedStatement(
-                        sql: "INSERT INTO station (site_id, id, name) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET name = excluded.name").execute(
-                        arguments: [s.id, station.id, station.name])
+                        sql: """
+                            INSERT INTO station (site_id, id, name, position) VALUES (?, ?, ?, ?)
+                            ON CONFLICT (site_id, id) DO UPDATE SET name = excluded.name, position = excluded.position
+                            """).execute(
+                        arguments: [s.id, station.id, station.name, position + 1])
                 }
                 for slot in s.slots {
                     try db.cachedStatement(
                         sql: """
                             INSERT INTO building_slot (site_id, building, starts, ends) VALUES (?, ?, ?, ?)
-                            ON CONFLICT DO UPDATE SET starts = excluded.starts, ends = excluded.ends
+                            ON CONFLICT (site_id, building) DO UPDATE SET starts = excluded.starts, ends = excluded.ends
                             """).execute(
                         arguments: [s.id, slot.building, slot.from.description, slot.to.description])
                 }
@@ -72,7 +75,7 @@ extension Store {
 
     /// Adds or updates one resident, joining (or creating) their household.
     @discardableResult
-    static func upsertResident(_ db: Database, site: String, entry: RosterEntry, walkIn: Bool, now: String) throws -> Int64 {
+    static func upsertResident(_ db: SQLSession, site: String, entry: RosterEntry, walkIn: Bool, now: String) throws -> Int64 {
         try db.cachedStatement(
             sql: """
                 INSERT INTO household (site_id, key, building, unit, room) VALUES (?, ?, ?, ?, ?)
@@ -88,7 +91,7 @@ extension Store {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (code) DO UPDATE SET household_id = excluded.household_id, name = excluded.name,
                   id_number = excluded.id_number, phone = excluded.phone, priority = excluded.priority,
-                  single_tube = excluded.single_tube, homebound = resident.homebound OR excluded.homebound
+                  single_tube = excluded.single_tube, homebound = CASE WHEN resident.homebound = 1 OR excluded.homebound = 1 THEN 1 ELSE 0 END
                 WHERE resident.site_id = excluded.site_id
                 """).execute(
             arguments: [entry.code, site, household, entry.name, entry.idNumber, entry.phone, entry.priority,
@@ -97,7 +100,7 @@ extension Store {
     }
 
     /// The site's definition as stored, or `site_not_found`.
-    func site(_ db: Database, _ id: String) throws -> SiteRecord {
+    func site(_ db: SQLSession, _ id: String) throws -> SiteRecord {
         guard let row = try SiteRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM site WHERE id = ?"), arguments: [id]) else {
             throw StoreError.notFound(kind: .site, code: id)
         }

@@ -16,13 +16,13 @@ struct HouseholdFacts {
 
 extension Store {
     /// The resident's household as rule 2 sees it from `tube`.
-    static func householdFacts(_ db: Database, tube: TubeRecord, resident: ResidentRecord) throws -> HouseholdFacts {
+    static func householdFacts(_ db: SQLSession, tube: TubeRecord, resident: ResidentRecord) throws -> HouseholdFacts {
         let round = tube.roundID, household = resident.householdID
         let waitingOthers = try Int.fetchOne(
             db.cachedStatement(sql: """
                 SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
                 WHERE t.round_id = ? AND r.household_id = ? AND t.status IN (?, ?) AND r.id <> ?
-                  AND NOT r.single_tube AND NOT t.referred AND NOT \(notCleared("r"))
+                  AND r.single_tube = 0 AND t.referred = 0 AND NOT \(notCleared("r"))
                   AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)
                 """),
             arguments: [round, household, TicketStatus.waiting, TicketStatus.called, resident.id, Standing.cleared])!
@@ -36,13 +36,13 @@ extension Store {
                   AND EXISTS (SELECT 1 FROM sample s JOIN resident r ON r.id = s.resident_id
                               WHERE s.tube_code = t.code AND r.household_id = ? AND s.retest = 0)
                   AND (SELECT count(*) FROM sample s WHERE s.tube_code = t.code) < t.capacity
-                LIMIT 1
+                ORDER BY t.code LIMIT 1
                 """),
             arguments: [TubeState.open, tube.code, round, TubeMode.single, household])
         let owed = try Int.fetchOne(
             db.cachedStatement(sql: """
                 SELECT count(*) FROM ticket t JOIN resident r ON r.id = t.resident_id
-                WHERE t.round_id = ? AND t.status IN (?, ?) AND NOT r.single_tube AND NOT t.referred AND NOT \(notCleared("r")) AND r.household_id <> ?
+                WHERE t.round_id = ? AND t.status IN (?, ?) AND r.single_tube = 0 AND t.referred = 0 AND NOT \(notCleared("r")) AND r.household_id <> ?
                   AND r.household_id IN (SELECT r2.household_id FROM sample s JOIN resident r2 ON r2.id = s.resident_id
                                          WHERE s.tube_code = ? AND s.retest = 0)
                   AND NOT EXISTS (SELECT 1 FROM sample s WHERE s.round_id = t.round_id AND s.resident_id = r.id)

@@ -50,7 +50,7 @@ extension Store {
     /// reason, its members' outcomes (sampled again) and the `tube.lost`
     /// callback, in the caller's transaction. Reported at a site, or found
     /// missing from its box at the lab.
-    static func loseTube(_ db: Database, _ tube: TubeRecord, filled: Int, actor: Actor, reason: String, now: String) throws {
+    static func loseTube(_ db: SQLSession, _ tube: TubeRecord, filled: Int, actor: Actor, reason: String, now: String) throws {
         try db.cachedStatement(sql: "UPDATE tube SET state = ? WHERE code = ?").execute(arguments: [TubeState.lost, tube.code])
         try recordCustody(db, subject: .tube, code: tube.code, event: .lost, actor: actor, now: now, tubeCount: filled)
         try audit(db, .tubeLost, by: actor, tube: tube.code, detail: reason, now: now)

@@ -38,7 +38,7 @@ extension Store {
     /// gets one here when the scan asked to check them in at the station
     /// (and the tube is open), audited as a check-in there.
     static func ticketAtStation(
-        _ db: Database, tube: CountedTube, resident: ResidentRecord, asked: Bool, by actor: Actor, now: String
+        _ db: SQLSession, tube: CountedTube, resident: ResidentRecord, asked: Bool, by actor: Actor, now: String
     ) throws -> (checkedIn: Bool, issued: Int64?) {
         let checkedIn = try Bool.fetchOne(
             db.cachedStatement(sql: "SELECT 1 FROM ticket WHERE round_id = ? AND resident_id = ?"),
@@ -53,7 +53,7 @@ extension Store {
     /// The facts the core's `SampleAdmission` decides on: the tube, the
     /// resident's outcome and latest sample, and their household's (rule 2).
     static func sampleRequest(
-        _ db: Database, tube: CountedTube, resident: ResidentRecord, checkedIn: Bool, latest: SampleRecord?
+        _ db: SQLSession, tube: CountedTube, resident: ResidentRecord, checkedIn: Bool, latest: SampleRecord?
     ) throws -> SampleRequest {
         let outcome = try OutcomeRecord.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM outcome WHERE round_id = ? AND resident_id = ?"),
@@ -73,7 +73,7 @@ extension Store {
     /// Writes the sample into the next slot, marks the ticket sampled and
     /// the outcome pending (if none yet), and audits it. Returns the slot.
     static func recordSample(
-        _ db: Database, tube: CountedTube, resident: ResidentRecord, retest: Bool, by actor: Actor, now: String
+        _ db: SQLSession, tube: CountedTube, resident: ResidentRecord, retest: Bool, by actor: Actor, now: String
     ) throws -> Int {
         let slot = tube.filled + 1, round = tube.tube.roundID
         try db.cachedStatement(

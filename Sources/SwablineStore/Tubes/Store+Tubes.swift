@@ -34,7 +34,7 @@ extension Store {
     }
 
     /// A tube the actor may touch: staff only see their own site's tubes.
-    static func scopedTube(_ db: Database, code: String, actor: Actor) throws -> CountedTube {
+    static func scopedTube(_ db: SQLSession, code: String, actor: Actor) throws -> CountedTube {
         guard let tube = try tubeRow(db, code: code), case let .staff(_, site) = actor, tube.tube.siteID == site else {
             if case .staff = actor { throw StoreError.notFound(kind: .tube, code: code) }
             throw StoreError.forbidden("This needs a staff token of the tube's site.")
@@ -67,7 +67,7 @@ extension Store {
 
     /// Sends everyone called to a station but not swabbed back to waiting,
     /// keeping their place: the station's tube is closed (sealed or lost).
-    static func releaseCalled(_ db: Database, round: Int64, site: String, station: String) throws {
+    static func releaseCalled(_ db: SQLSession, round: Int64, site: String, station: String) throws {
         try db.cachedStatement(
             sql: "UPDATE ticket SET status = ?, station_id = NULL WHERE round_id = ? AND site_id = ? AND station_id = ? AND status = ?"
         ).execute(arguments: [TicketStatus.waiting, round, site, station, TicketStatus.called])

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// One PostgreSQL connection, used synchronously by the store's code on a
+/// thread of the database's own pool (never on an event loop): the store's
+/// methods are synchronous closures, as GRDB runs them on SQLite, so they
+/// are written once for both engines.
+final class PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Runs one statement of the store's SQL (`?` placeholders) with its
+    /// values; returns how many rows it changed.
+    @discardableResult
+    func run(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        try perform(sql, arguments).metadata.rows ?? 0
+    }
+
+    /// Runs one statement and returns its rows.
+    func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        let result = try perform(sql, arguments)
+        var rows: [SQLRow] = []
+        rows.reserveCapacity(result.rows.count)
+        var columns: [String]?
+        for row in result.rows {
+            var values: [DatabaseValue] = []
+            var names: [String] = []
+            for cell in row {
+                if columns == nil { names.append(cell.columnName) }
+                values.append(try Self.databaseValue(cell))
+            }
+            if columns == nil { columns = names }
+            rows.append(SQLRow(columns: columns!, values: values))
+        }
+        return rows
+    }
+
+    private func perform(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+        // SQL without arguments (the schema's DDL, function bodies) goes as written.
+        let translated = arguments.isEmpty ? PlaceholderSQL.Translated(sql: sql, names: []) : PlaceholderSQL.postgres(sql)
+        let values = arguments.positional(names: translated.names)
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value.storage {
+            case .null: binds.appendNull()
+            case .int64(let int): binds.append(int)
+            case .double(let double): binds.append(double)
+            case .string(let string): binds.append(string)
+            case .blob(let data): binds.append(ByteBuffer(bytes: data))
+            }
+        }
+        do {
+            return try connection.query(PostgresQuery(unsafeSQL: translated.sql, binds: binds), logger: logger).wait()
+        } catch {
+            throw Self.sqlError(error)
+        }
+    }
+
+    /// A cell as the value SQLite would have given: integers and booleans
+    /// as integers (the store's flags are 0/1), numerics (a `sum` of
+    /// integers) as integers when whole, text as text.
+    static func databaseValue(_ cell: PostgresCell) throws -> DatabaseValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid:
+            return try cell.decode(Int64.self).databaseValue
+        case .bool:
+            return (try cell.decode(Bool.self) ? 1 : 0 as Int64).databaseValue
+        case .float4, .float8:
+            return try cell.decode(Double.self).databaseValue
+        case .numeric:
+            let decimal = try cell.decode(Decimal.self)
+            var rounded = decimal
+            var whole = decimal
+            NSDecimalRound(&rounded, &whole, 0, .plain)
+            if rounded == decimal, let int = Int64(exactly: NSDecimalNumber(decimal: decimal).int64Value), Decimal(int) == decimal {
+                return int.databaseValue
+            }
+            return NSDecimalNumber(decimal: decimal).doubleValue.databaseValue
+        case .bytea:
+            var buffer = try cell.decode(ByteBuffer.self)
+            return Data(buffer.readBytes(length: buffer.readableBytes) ?? []).databaseValue
+        default:
+            return try cell.decode(String.self).databaseValue
+        }
+    }
+
+    /// PostgreSQL's errors in the store's terms: a constraint is a refusal
+    /// the request caused; a serialization failure or deadlock asks for the
+    /// whole transaction again; a lost connection is the database's, not
+    /// the request's.
+    static func sqlError(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        if error.code == .server, let state = error.serverInfo?[.sqlState] {
+            let message = error.serverInfo?[.message] ?? state
+            switch state {
+            case "40001", "40P01": return SQLError.mustRetry(message)
+            case _ where state.hasPrefix("23"): return SQLError.constraint(message)
+            // The server is shutting down or went read-only (a demoted primary).
+            case "57P01", "57P02", "57P03", "25006": return SQLError.connectionLost(message)
+            default: return SQLError.database("\(message) (SQLSTATE \(state))")
+            }
+        }
+        switch error.code {
+        case .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown:
+            return SQLError.connectionLost("\(error.code)")
+        default:
+            return SQLError.database(String(reflecting: error))
+        }
+    }
+}

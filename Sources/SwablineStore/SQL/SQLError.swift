@@ -1,0 +1,39 @@
+import GRDB
+
+/// What went wrong between the store and its database, below the domain:
+/// the store turns the ones a request can cause into `StoreError`s.
+enum SQLError: Error, CustomStringConvertible {
+    /// A result lacks a column a record reads.
+    case missingColumn(String)
+    /// A column holds a value the record's type cannot take.
+    case undecodable(column: String, value: DatabaseValue, as: String)
+    /// A UNIQUE, FOREIGN KEY or CHECK constraint refused a write.
+    case constraint(String)
+    /// PostgreSQL could not serialize this transaction beside a concurrent
+    /// one (SQLSTATE 40001, 40P01): the whole transaction must run again.
+    case mustRetry(String)
+    /// The database answered with an error the store does not expect.
+    case database(String)
+    /// The connection to the database is gone (a failover, a restart).
+    case connectionLost(String)
+
+    /// Whether the error ends the whole transaction rather than one
+    /// request's savepoint in it.
+    var endsTransaction: Bool {
+        switch self {
+        case .mustRetry, .connectionLost: true
+        default: false
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .missingColumn(let name): "no column \(name) in the result"
+        case .undecodable(let column, let value, let type): "column \(column) holds \(value), not a \(type)"
+        case .constraint(let why): "a constraint refused the write: \(why)"
+        case .mustRetry(let why): "the transaction must be retried: \(why)"
+        case .database(let why): "database error: \(why)"
+        case .connectionLost(let why): "the database connection was lost: \(why)"
+        }
+    }
+}
