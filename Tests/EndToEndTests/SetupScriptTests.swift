@@ -45,12 +45,12 @@ struct SetupScriptTests {
         #expect(!packages.contains(where: { $0.hasPrefix("pip ") }), "the run command needs no Python package: \(packages.sorted())")
     }
 
-    @Test("setup --tests adds the browser, its driver, the font, openssl, selenium, schemathesis and the HL7 and FHIR peers")
+    @Test("setup --tests adds PostgreSQL's server, the browser, its driver, the font, openssl, selenium, schemathesis and the HL7 and FHIR peers")
     func testCommand() throws {
         let packages = try Self.listed(["--tests"])
         for package in [
             "apt libsqlite3-dev", "apt libcurl4-openssl-dev", "apt chromium", "apt chromium-driver", "apt fonts-wqy-microhei",
-            "apt openssl", "pip selenium", "pip schemathesis", "pip hl7", "pip hl7apy", "pip fhir.resources",
+            "apt openssl", "apt postgresql-15", "pip selenium", "pip schemathesis", "pip hl7", "pip hl7apy", "pip fhir.resources",
         ] {
             #expect(packages.contains(package), "setup --tests --list lacks \(package): \(packages.sorted())")
         }
