@@ -50,7 +50,8 @@ struct SetupScriptTests {
         let packages = try Self.listed(["--tests"])
         for package in [
             "apt libsqlite3-dev", "apt libcurl4-openssl-dev", "apt chromium", "apt chromium-driver", "apt fonts-wqy-microhei",
-            "apt openssl", "apt postgresql-15", "pip selenium", "pip schemathesis", "pip hl7", "pip hl7apy", "pip fhir.resources",
+            "apt openssl", "apt postgresql-15", "apt postgresql-15-auto-failover", "apt pg-auto-failover-cli",
+            "pip selenium", "pip schemathesis", "pip hl7", "pip hl7apy", "pip fhir.resources",
         ] {
             #expect(packages.contains(package), "setup --tests --list lacks \(package): \(packages.sorted())")
         }
