@@ -54,6 +54,9 @@ extension Problem {
             self.init(.unprocessableContent, code: error.code, detail: error.message, errors: [.init(field: field, why: why)])
         case .rule(.modeNotAllowed), .rule(.testedAtOutOfRange): self.init(.unprocessableContent, code: error.code, detail: error.message)
         case .rule, .conflict: self.init(.conflict, code: error.code, detail: error.message)
+        case .unavailable:
+            self.init(.serviceUnavailable, code: error.code, detail: error.message)
+            headers[.retryAfter] = "2"
         }
     }
 

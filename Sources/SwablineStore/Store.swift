@@ -113,6 +113,8 @@ public final class Store: Sendable {
             throw StoreError.conflict(.clashesWithRecord)
         } catch SQLError.constraint {
             throw StoreError.conflict(.clashesWithRecord)
+        } catch let error as SQLError where error.endsTransaction {
+            throw StoreError.unavailable(error.description)
         }
     }
 
@@ -127,7 +129,11 @@ public final class Store: Sendable {
     }
 
     func read<T: Sendable>(_ body: @Sendable @escaping (SQLSession) throws -> T) async throws -> T {
-        try await database.read(body)
+        do {
+            return try await database.read(body)
+        } catch let error as SQLError where error.endsTransaction {
+            throw StoreError.unavailable(error.description)
+        }
     }
 
     /// Every row of every table, as text: two equal fingerprints mean

@@ -13,6 +13,10 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalid(field: String, why: String)
     /// The request clashes with what is already there.
     case conflict(Conflict)
+    /// The database cannot take the request now (a failover under way, or
+    /// other nodes' transactions kept colliding with it): nothing was
+    /// written, and the same request may be sent again.
+    case unavailable(String)
 
     public var code: String {
         switch self {
@@ -21,6 +25,7 @@ public enum StoreError: Error, Sendable, Equatable {
         case let .rule(violation): violation.code
         case .invalid: "invalid_field"
         case let .conflict(conflict): conflict.code.rawValue
+        case .unavailable: "database_unavailable"
         }
     }
 
@@ -31,6 +36,7 @@ public enum StoreError: Error, Sendable, Equatable {
         case let .rule(violation): violation.message
         case let .invalid(field, why): "\(field) \(why)."
         case let .conflict(conflict): conflict.message
+        case let .unavailable(why): "The database cannot take this now (\(why)); nothing was written. Send the same request again shortly."
         }
     }
 }

@@ -26,6 +26,9 @@ struct Restore: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        guard !store.isPostgres else {
+            throw ValidationError("restore writes an SQLite file; a PostgreSQL store is restored with PostgreSQL's own tools (pg_basebackup, PITR)")
+        }
         try await explainingRefusals { try Store.restore(from: file, to: store.databasePath) }
         print("restored \(file) into \(store.databasePath); start with: swabline serve --db \(store.databasePath)")
     }

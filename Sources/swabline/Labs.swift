@@ -16,7 +16,7 @@ struct Labs: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let database = store.databasePath
+            let database = store.databaseForDisplay
             let store = try await store.openStore()
             let secret: String
             do {

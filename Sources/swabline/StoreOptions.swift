@@ -15,6 +15,14 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("sites"), help: "The folder of site definitions and rosters (env SWABLINE_SITES).")
     var sitesPath: String = ProcessInfo.processInfo.environment["SWABLINE_SITES"] ?? "sites"
 
+    /// The database as a message may show it: a PostgreSQL address loses its password.
+    var databaseForDisplay: String {
+        (try? PostgresDatabase.Address(url: databasePath))?.redacted ?? databasePath
+    }
+
+    /// Whether the store is on PostgreSQL rather than in an SQLite file.
+    var isPostgres: Bool { (try? PostgresDatabase.Address(url: databasePath)) != nil }
+
     var serverConfiguration: ServerConfiguration {
         ServerConfiguration(databasePath: databasePath, sitesPath: sitesPath)
     }

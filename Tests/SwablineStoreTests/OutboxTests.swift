@@ -85,6 +85,25 @@ struct OutboxTests {
         #expect(String(decoding: due[0].body, as: UTF8.self).contains("\"negative\""))
     }
 
+    @Test("a message handed to one poller is not handed to another until its lease runs out; then it goes again with the same webhook-id")
+    func claimLease() async throws {
+        let clock = MovableClock(Date())
+        let f = try await Fixture.make(clock: { clock.now })
+        _ = try await f.store.addSubscriber(url: "http://127.0.0.1:9/x", events: [.tubeSealed], label: nil)
+        try await f.shipTube("P1", residents: try await f.household("1-2-401"), box: "B1")
+        // Two nodes poll the same outbox: only the first gets the message.
+        let first = try await f.store.dueCallbacks(limit: 10)
+        #expect(first.count == 1)
+        #expect(try await f.store.dueCallbacks(limit: 10).isEmpty, "claimed by the first poller")
+        // The first node dies without reporting: after the lease, the message goes again, unchanged.
+        clock.advance(hours: (Store.callbackLease + 1) / 3600)
+        let again = try await f.store.dueCallbacks(limit: 10)
+        #expect(again.map(\.messageID) == first.map(\.messageID))
+        // A reported attempt ends the claim at once.
+        try await f.store.recordCallbackAttempts([(again[0].id, .failed(reason: "HTTP 500", receiverDown: false))], schedule: immediate)
+        #expect(try await f.store.dueCallbacks(limit: 10).map(\.messageID) == first.map(\.messageID))
+    }
+
     @Test("a message that keeps failing is dead-lettered with its reason, and a replay puts it back")
     func deadLetterAndReplay() async throws {
         let f = try await Fixture.make()

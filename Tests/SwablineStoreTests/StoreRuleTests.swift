@@ -179,8 +179,10 @@ struct StoreRuleTests {
                 }
                 #expect(state.rawValue == tube["state"] as String)
             }
-            #expect(throws: (any Error).self) { try db.execute(sql: "DELETE FROM custody_event") }
         }
+        // The custody chain is append-only: the database itself refuses to rewrite it.
+        await #expect(throws: (any Error).self) { try await f.store.writeDirectly { try $0.execute(sql: "DELETE FROM custody_event") } }
+        #expect(try await f.store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM custody_event") } ?? 0 > 0)
     }
 
     @Test("a resent custody step is answered as before and changes nothing")

@@ -10,6 +10,12 @@ import SwablineCore
 /// reads due messages and records each attempt here; it never decides
 /// order or retries itself.
 extension Store {
+    /// How long a claimed message is left to the node sending it: longer
+    /// than an attempt can take (connect 5 s, answer 10 s, a 64-message
+    /// round at a time), short enough that a dead node's messages go again
+    /// within minutes.
+    static let callbackLease: TimeInterval = 120
+
     /// The subscribers of `event`. A change that writes many messages of one
     /// event (a tube's result, one per member) looks them up once.
     /// For a box event, `lab` leaves out the other labs' own subscribers.
@@ -49,9 +55,17 @@ extension Store {
     ///
     /// Looks at the oldest `window` pending messages of each subscriber, so a
     /// backlog of millions costs one bounded index range per poll.
+    ///
+    /// The messages returned are claimed: their next attempt moves
+    /// `callbackLease` ahead in the same transaction, so another node
+    /// polling the same outbox does not send them too (on PostgreSQL two
+    /// claims of one message cannot both commit: SERIALIZABLE). The attempt's
+    /// record sets the real next time; a node that dies mid-send leaves the
+    /// message to be sent again, with the same `webhook-id`, once the lease
+    /// runs out.
     public func dueCallbacks(limit: Int, window: Int) async throws -> [CallbackMessage] {
-        let now = Timestamp.string(clock())
-        return try await read { db in
+        let lease = Timestamp.string(clock().addingTimeInterval(Self.callbackLease))
+        return try await write { db, now in
             let subscribers = try SubscriberRow.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT * FROM subscriber
@@ -81,6 +95,9 @@ extension Store {
                         attempts: row.attempts))
                     taken += 1
                 }
+            }
+            for message in due {
+                try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?").execute(arguments: [lease, message.id])
             }
             return due
         }

@@ -8,7 +8,7 @@ import Synchronization
 /// The store's database on a PostgreSQL primary, found among several hosts.
 ///
 /// Every node of a cluster lists the same hosts (`postgres://user@a:5432,b:5432/swabline`);
-/// a connection is opened to the first that answers `pg_is_in_recovery() = false`,
+/// a connection is opened to the first that is out of recovery and writable,
 /// so after a failover the nodes find the promoted standby by themselves.
 /// The store's code runs synchronously on a thread of a private pool, one
 /// connection per thread at a time, as it runs on GRDB's writer and readers.
@@ -52,8 +52,10 @@ public final class PostgresDatabase: Sendable {
             guard let slash = afterUser.firstIndex(of: "/"), !afterUser[afterUser.index(after: slash)...].isEmpty else {
                 throw AddressError("name the database: postgres://USER@HOST/DATABASE")
             }
-            let userParts = user.split(separator: ":", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            username = userParts[0]
+            let userParts = user.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { String($0).removingPercentEncoding ?? String($0) }
+            guard let name = userParts.first, !name.isEmpty else { throw AddressError("name the user: postgres://USER@HOST/DATABASE") }
+            username = name
             password = userParts.count > 1 ? userParts[1] : nil
             database = String(afterUser[afterUser.index(after: slash)...]).removingPercentEncoding ?? ""
             hosts = try afterUser[..<slash].split(separator: ",").map { entry in
@@ -99,13 +101,25 @@ public final class PostgresDatabase: Sendable {
         return pool
     }()
 
+    /// The writer's own thread: its batches never wait behind reads (the
+    /// boards poll every second), as GRDB gives SQLite's writer its own queue.
+    private let writerThread: NIOThreadPool
+
+    /// How long one statement may take before the connection is given up:
+    /// a primary whose machine died leaves no one to close its sockets, and
+    /// the writer must not wait for TCP to notice (about 15 minutes).
+    static let statementDeadline: TimeAmount = .seconds(30)
+
     public init(address: Address, logger: Logger = Logger(label: "swabline.postgres")) {
         self.address = address
         self.logger = logger
+        writerThread = NIOThreadPool(numberOfThreads: 1)
+        writerThread.start()
     }
 
     deinit {
         for connection in idle.withLock({ $0 }) { Self.close(connection) }
+        writerThread.shutdownGracefully { _ in }
     }
 
     /// Creates an empty schema to hold a store (`?schema=NAME`): a test's
@@ -117,17 +131,35 @@ public final class PostgresDatabase: Sendable {
 
     /// Runs `body` on a connection to the primary, on a pool thread; an
     /// open transaction is the caller's to end.
-    func withSession<T: Sendable>(_ body: @escaping @Sendable (SQLSession) throws -> T) async throws -> T {
-        try await Self.threads.runIfActive {
+    ///
+    /// A connection goes back to the pool only when its session ended
+    /// cleanly (no transaction left open); one that lost its server, or
+    /// whose ROLLBACK failed, is closed, and with a lost server every idle
+    /// connection goes too, so the next one is opened to whichever host is
+    /// the primary now.
+    func withSession<T: Sendable>(writer: Bool = false, _ body: @escaping @Sendable (SQLSession) throws -> T) async throws -> T {
+        try await (writer ? writerThread : Self.threads).runIfActive {
             let connection = try self.checkOut()
+            let session = PostgresSession(connection: connection, logger: self.logger, deadline: Self.statementDeadline)
             do {
-                let value = try body(SQLSession(.postgres(PostgresSession(connection: connection, logger: self.logger))))
-                self.checkIn(connection)
+                let value = try body(SQLSession(.postgres(session)))
+                self.release(connection, session)
                 return value
             } catch {
-                self.checkIn(connection)
+                self.release(connection, session)
                 throw error
             }
+        }
+    }
+
+    private func release(_ connection: PostgresConnection, _ session: PostgresSession) {
+        if session.serverLost {
+            Self.close(connection)
+            for idle in idle.withLock({ idle in defer { idle.removeAll() }; return idle }) { Self.close(idle) }
+        } else if session.inTransaction || connection.isClosed {
+            Self.close(connection)
+        } else {
+            checkIn(connection)
         }
     }
 
@@ -136,12 +168,12 @@ public final class PostgresDatabase: Sendable {
     /// rows) runs the whole body again, up to `attempts` times: the body
     /// only reads and writes this transaction, so running it again is safe.
     func transaction<T: Sendable>(
-        _ begin: String, attempts: Int = 20, _ body: @escaping @Sendable (SQLSession) throws -> T
+        _ begin: String, writer: Bool = false, attempts: Int = 20, _ body: @escaping @Sendable (SQLSession) throws -> T
     ) async throws -> T {
         var attempt = 1
         while true {
             do {
-                return try await withSession { session in
+                return try await withSession(writer: writer) { session in
                     try session.execute(sql: begin)
                     do {
                         let value = try body(session)
@@ -188,19 +220,29 @@ public final class PostgresDatabase: Sendable {
             configuration.options.connectTimeout = .seconds(3)
             // Rule 5 whatever the server's default: a COMMIT returns once the WAL is flushed
             // (and, with a synchronous standby named on the primary, on the standby too).
-            configuration.options.additionalStartupParameters = [("synchronous_commit", "on")]
+            // A session left inside a transaction by a client that vanished holds its locks
+            // only this long.
+            configuration.options.additionalStartupParameters = [
+                ("synchronous_commit", "on"), ("idle_in_transaction_session_timeout", "60s"),
+            ]
             if let schema = address.schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
+            var opened: PostgresConnection?
             do {
                 let connection = try PostgresConnection.connect(
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
                     id: nextID.wrappingAdd(1, ordering: .relaxed).oldValue, logger: logger
                 ).wait()
-                let session = PostgresSession(connection: connection, logger: logger)
+                opened = connection
                 if address.hosts.count == 1 { return connection }
-                if try session.rows("SELECT pg_is_in_recovery()", []).first?.decode(Bool.self, atIndex: 0) == false { return connection }
+                let session = PostgresSession(connection: connection, logger: logger, deadline: .seconds(3))
+                // A standby being promoted leaves recovery a moment before it takes writes:
+                // only a server that does both is the primary (libpq's target_session_attrs=read-write).
+                let writable = "SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'"
+                if try session.rows(writable, []).first?.decode(Bool.self, atIndex: 0) == true { return connection }
                 problems.append("\(host):\(port) is a standby")
                 Self.close(connection)
             } catch {
+                if let opened { Self.close(opened) }
                 problems.append("\(host):\(port): \(error)")
             }
         }

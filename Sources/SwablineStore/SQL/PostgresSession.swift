@@ -11,10 +11,18 @@ import PostgresNIO
 final class PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
+    let deadline: TimeAmount
+    /// Whether a transaction is open on the connection (BEGIN ran, and no
+    /// COMMIT or ROLLBACK since): such a connection must not be reused.
+    private(set) var inTransaction = false
+    /// Whether the server went away or refused to be written to (a
+    /// demoted primary): the database looks for the primary again.
+    private(set) var serverLost = false
 
-    init(connection: PostgresConnection, logger: Logger) {
+    init(connection: PostgresConnection, logger: Logger, deadline: TimeAmount) {
         self.connection = connection
         self.logger = logger
+        self.deadline = deadline
     }
 
     /// Runs one statement of the store's SQL (`?` placeholders) with its
@@ -57,10 +65,22 @@ final class PostgresSession {
             case .blob(let data): binds.append(ByteBuffer(bytes: data))
             }
         }
+        // A statement that outlives its deadline closes the connection, which fails the query.
+        let connection = connection
+        let timeout = connection.eventLoop.scheduleTask(in: deadline) { connection.close().whenComplete { _ in } }
+        defer { timeout.cancel() }
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: translated.sql, binds: binds), logger: logger).wait()
+            let result = try connection.query(PostgresQuery(unsafeSQL: translated.sql, binds: binds), logger: logger).wait()
+            switch result.metadata.command {
+            case "BEGIN": inTransaction = true
+            case "COMMIT", "ROLLBACK": inTransaction = false
+            default: break
+            }
+            return result
         } catch {
-            throw Self.sqlError(error)
+            let mapped = Self.sqlError(error)
+            if case SQLError.connectionLost = mapped { serverLost = true }
+            throw mapped
         }
     }
 
@@ -104,7 +124,7 @@ final class PostgresSession {
             switch state {
             case "40001", "40P01": return SQLError.mustRetry(message)
             case _ where state.hasPrefix("23"): return SQLError.constraint(message)
-            // The server is shutting down or went read-only (a demoted primary).
+            // The server is shutting down, or is a standby now (a demoted primary refuses writes).
             case "57P01", "57P02", "57P03", "25006": return SQLError.connectionLost(message)
             default: return SQLError.database("\(message) (SQLSTATE \(state))")
             }

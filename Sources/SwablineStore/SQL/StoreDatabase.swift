@@ -27,7 +27,7 @@ enum StoreDatabase: Sendable {
                 return value!
             }
         case .postgres(let database):
-            return try await database.transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", body)
+            return try await database.transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", writer: true, body)
         }
     }
 

@@ -6,11 +6,22 @@ extension PostgresSchema {
 
     /// Creates the schema on an empty database, or checks that the one in
     /// place is this version's. A database from a newer Swabline is
-    /// refused rather than written with older rules.
+    /// refused rather than written with older rules, and so is a database
+    /// whose text does not sort by bytes (codes and times would list in
+    /// another order than on SQLite).
+    ///
+    /// All of it is one transaction holding a transaction-level advisory
+    /// lock, so a node that dies midway leaves neither a half schema nor a
+    /// held lock, and a node waits at most a minute for another's.
     static func migrate(_ database: PostgresDatabase) async throws {
-        try await database.withSession { db in
-            try db.execute(sql: "SELECT pg_advisory_lock(?)", arguments: [migrationLock])
-            defer { try? db.execute(sql: "SELECT pg_advisory_unlock(?)", arguments: [migrationLock]) }
+        try await database.transaction("BEGIN", attempts: 1) { db in
+            try db.execute(sql: "SET LOCAL lock_timeout = '60s'")
+            try db.execute(sql: "SELECT pg_advisory_xact_lock(?)", arguments: [migrationLock])
+            let collation = try String.fetchOne(db, sql: "SELECT datcollate FROM pg_database WHERE datname = current_database()") ?? ""
+            guard ["C", "POSIX"].contains(collation) else {
+                throw SQLError.database(
+                    "the database's collation is \(collation), not C: create it with `createdb -l C -T template0` so codes and times sort as on SQLite")
+            }
             if try Bool.fetchOne(db, sql: "SELECT to_regclass('swabline_schema') IS NOT NULL") == true {
                 let found = try Int.fetchOne(db, sql: "SELECT max(version) FROM swabline_schema") ?? 0
                 guard found == version else {
@@ -20,14 +31,7 @@ extension PostgresSchema {
                 }
                 return
             }
-            try db.execute(sql: "BEGIN")
-            do {
-                for statement in statements { try db.execute(sql: statement) }
-                try db.execute(sql: "COMMIT")
-            } catch {
-                try? db.execute(sql: "ROLLBACK")
-                throw error
-            }
+            for statement in statements { try db.execute(sql: statement) }
         }
     }
 }
