@@ -68,11 +68,12 @@ struct SetupScriptTests {
         #expect(run.stdout.isEmpty, "printed on stdout: \(run.stdout)")
     }
 
-    @Test("the README runs with plain setup, tests with setup --tests, and .ci/run runs exactly the README's test command")
+    @Test("the README runs with plain setup, tests with scripts/test (which runs setup --tests), and .ci/run runs exactly the README's test command")
     func commandsAgree() throws {
         let readme = try String(contentsOf: TestServer.repository.appendingPathComponent("README.md"), encoding: .utf8)
         let ci = try String(contentsOf: TestServer.repository.appendingPathComponent(".ci/run"), encoding: .utf8)
-        let testCommand = "scripts/setup --tests && swift test"
+        let script = try String(contentsOf: TestServer.repository.appendingPathComponent("scripts/test"), encoding: .utf8)
+        let testCommand = "scripts/test"
         let runs = readme.contains("\nscripts/setup && swift run swabline serve\n")
         let tests = readme.contains("\n\(testCommand)\n")
         let oldTests = readme.contains("scripts/setup && swift test")
@@ -81,5 +82,6 @@ struct SetupScriptTests {
         #expect(tests, "README.md lacks the test command `\(testCommand)`")
         #expect(!oldTests, "README.md still tests with plain `scripts/setup`")
         #expect(ciRuns, ".ci/run does not run `\(testCommand)`")
+        #expect(script.split(separator: "\n").contains("scripts/setup --tests"), "scripts/test does not install the test tools first")
     }
 }
