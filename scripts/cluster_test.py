@@ -5,9 +5,10 @@ check-ins and signed lab results spread round-robin over the nodes under
 bounded concurrent load; then `kill -9` of one node, and a hard kill of the
 primary (`pg_ctl stop -m immediate`) while the load goes on.
 
-A client whose request gets no answer, or 503 `database_unavailable`, sends
-the same request again (the same Idempotency-Key, or the same webhook-id) to
-the next node, as a gate's phone or a lab's system would.
+A client whose request gets no answer, 503 `database_unavailable`, or 409
+`idempotency_key_in_flight` (a node still answering an earlier copy) sends the
+same request again (the same Idempotency-Key, or the same webhook-id) to the
+next node, as a gate's phone or a lab's system would.
 
 Afterwards, on the new primary: every acknowledged check-in is there exactly
 once, with the ticket number it was answered with; every site's ticket numbers
@@ -32,10 +33,9 @@ import subprocess
 import tempfile
 import threading
 import time
-import tomllib
 import uuid
 
-from soak import CONNECTION_ERRORS, Client, check_lab, setup_tubes, sign, wait_ready
+from soak import CONNECTION_ERRORS, Client, check_lab, setup_tubes, sign, site_configs, start_server
 from soak import REPO, SITES, id_number
 
 PG_HA = os.path.join(REPO, "scripts", "pg-ha-cluster")
@@ -74,6 +74,14 @@ class Rows(list):
         return self[0] if self else None
 
 
+def problem_code(body):
+    """The stable `code` of a problem+json answer, if it is one."""
+    try:
+        return json.loads(body).get("code")
+    except (ValueError, AttributeError):
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(REPO, ".build", "debug", "swabline"))
@@ -92,13 +100,7 @@ def main():
     os.chmod(work, 0o755)  # the database servers run as the postgres user when this runs as root
     ha = os.path.join(work, "ha")
     sites = os.path.join(REPO, "sites")
-    sites_config = {}
-    for folder in os.listdir(sites):
-        path = os.path.join(sites, folder, "site.toml")
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                config = tomllib.load(f)
-            sites_config[config["id"]] = config
+    sites_config = site_configs(sites)
     nodes = {}  # index -> (process, port)
     cluster_started = False
     try:
@@ -117,24 +119,9 @@ def main():
         labs = sorted({sites_config[site]["lab"] for site in SITES})
         secrets = {lab: cli("labs", "add", lab) for lab in labs}
 
-        def start_node(index):
-            for attempt in range(5):
-                port = rng.randint(20000, 50000)
-                log = os.path.join(work, f"node{index}.log")
-                with open(log, "w") as out:
-                    process = subprocess.Popen(
-                        [args.binary, "serve", "--port", str(port), "--db", url, "--sites", sites, "--log-level", "error"],
-                        stdout=out, stderr=subprocess.STDOUT)
-                try:
-                    wait_ready(port, process, log, limit=60)
-                    nodes[index] = (process, port)
-                    return
-                except SystemExit as failure:
-                    if "Address already in use" not in str(failure) or attempt == 4:
-                        raise
-
         for index in range(args.nodes):
-            start_node(index)
+            process, port, _ = start_server(args.binary, url, sites, os.path.join(work, f"node{index}.log"), rng)
+            nodes[index] = (process, port)
         ports = [nodes[i][1] for i in range(args.nodes)]
         print(f"{args.nodes} nodes serving on {ports}", flush=True)
         plan, box_count, resident_count = setup_tubes(ports[0], args.tubes, sites, sites_config, tokens, courier, secrets, workers=4)
@@ -172,9 +159,12 @@ def main():
                         node += 1
                         time.sleep(0.05)
                         continue
-                    if status == 503:
+                    code = problem_code(answer) if status in (409, 503) else None
+                    # 503: nothing written, try again; 409 idempotency_key_in_flight: that node is still
+                    # answering an earlier copy (sent before a time-out), ask again in a moment.
+                    if status == 503 or code == "idempotency_key_in_flight":
                         with lock:
-                            retries[json.loads(answer).get("code", "503")] += 1
+                            retries[code or str(status)] += 1
                         node += 1
                         time.sleep(0.2)
                         continue
@@ -205,7 +195,7 @@ def main():
                     elif reply[0] in (200, 201):  # 200: checked in before (rule 3), the same ticket
                         acknowledged[code] = (site, json.loads(reply[2])["ticket"]["number"])
                     else:
-                        refused[f"{reply[0]}"] += 1
+                        refused[f"{reply[0]} {problem_code(reply[2])}"] += 1
 
         def lab_client(lab, seed):
             nonlocal next_delivery

@@ -132,6 +132,34 @@ def wait_ready(port, process, log, limit=30.0):
     raise SystemExit("the server never answered /healthz")
 
 
+def site_configs(sites_folder):
+    """Each site's site.toml, by its id."""
+    configs = {}
+    for folder in os.listdir(sites_folder):
+        path = os.path.join(sites_folder, folder, "site.toml")
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                config = tomllib.load(f)
+            configs[config["id"]] = config
+    return configs
+
+
+def start_server(binary, database, sites_folder, log, rng):
+    """Starts `swabline serve` on a random loopback port (another one if that is taken) and waits until it answers.
+    Returns (process, port, seconds to ready)."""
+    for attempt in range(5):
+        port = rng.randint(20000, 50000)
+        with open(log, "w") as out:
+            process = subprocess.Popen(
+                [binary, "serve", "--port", str(port), "--db", database, "--sites", sites_folder, "--log-level", "error"],
+                stdout=out, stderr=subprocess.STDOUT)
+        try:
+            return process, port, wait_ready(port, process, log, limit=60)
+        except SystemExit as failure:
+            if "Address already in use" not in str(failure) or attempt == 4:
+                raise
+
+
 def setup_tubes(port, count, sites_folder, sites_config, tokens, courier, secrets, workers):
     """Prepares `count` tubes ready for results, through the API only. Returns {tube: {...}}."""
     lab_sites = [site for site in SITES if sites_config[site]["lab"] in secrets]
@@ -302,13 +330,7 @@ def main():
     work = tempfile.mkdtemp(prefix="swabline-soak-")
     db = os.path.join(work, "soak.sqlite")
     sites = os.path.join(REPO, "sites")
-    sites_config = {}
-    for folder in os.listdir(sites):
-        path = os.path.join(sites, folder, "site.toml")
-        if os.path.exists(path):
-            with open(path, "rb") as f:
-                config = tomllib.load(f)
-            sites_config[config["id"]] = config
+    sites_config = site_configs(sites)
     base = [args.binary]
     server = None
 
@@ -318,18 +340,8 @@ def main():
 
     def start(log):
         nonlocal server
-        for attempt in range(5):
-            # A random loopback port may be taken by something else: then try another.
-            port = rng.randint(20000, 60000)
-            with open(log, "w") as out:
-                server = subprocess.Popen(
-                    base + ["serve", "--port", str(port), "--db", db, "--sites", sites, "--log-level", "error"],
-                    stdout=out, stderr=subprocess.STDOUT)
-            try:
-                return port, wait_ready(port, server, log)
-            except SystemExit as failure:
-                if "Address already in use" not in str(failure) or attempt == 4:
-                    raise
+        server, port, ready_after = start_server(args.binary, db, sites, log, rng)
+        return port, ready_after
 
     tokens = {site: cli("tokens", "create", "--role", "staff", "--site", site) for site in SITES}
     courier = cli("tokens", "create", "--role", "courier", "--label", "soak courier")
