@@ -6,7 +6,7 @@
 /// A PostgreSQL database has no history to replay: it starts at the SQLite
 /// schema's current version, so this is that schema as it stands, not the
 /// migrations that led to it. A new SQLite migration must therefore be
-/// written here too, and `version` raised with it; a test compares the two
+/// written here too, and `version` raised with it; a test (TwoEnginesTests) compares the two
 /// schemas' tables and columns so that neither drifts from the other.
 ///
 /// The types follow what the Swift code reads and writes on both databases
