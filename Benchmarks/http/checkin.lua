@@ -6,6 +6,8 @@ local threads = 0
 local tokens = {}
 for token in string.gmatch(os.getenv("SWABLINE_TOKENS"), "[^,]+") do tokens[#tokens + 1] = token end
 local per_thread = tonumber(os.getenv("SWABLINE_PER_THREAD"))
+-- Where this run's codes start: several wrk processes (one per node) and several runs take disjoint ranges.
+local offset = tonumber(os.getenv("SWABLINE_OFFSET") or "0")
 
 -- setup runs in the main Lua state; thread:set makes `thread_id` a global of that thread's state.
 function setup(thread)
@@ -14,7 +16,7 @@ function setup(thread)
 end
 
 function request()
-  local index = thread_id * per_thread + counter
+  local index = offset + thread_id * per_thread + counter
   local site = index % #tokens
   counter = counter + 1
   return wrk.format("POST", string.format("/v1/sites/bench%d/checkins", site),

@@ -108,7 +108,7 @@ public final class PostgresDatabase: Sendable {
     /// How long one statement may take before the connection is given up:
     /// a primary whose machine died leaves no one to close its sockets, and
     /// the writer must not wait for TCP to notice (about 15 minutes).
-    static let statementDeadline: TimeAmount = .seconds(30)
+    static let statementDeadline: TimeAmount = .seconds(60)
 
     public init(address: Address, logger: Logger = Logger(label: "swabline.postgres")) {
         self.address = address
