@@ -103,6 +103,7 @@ def main():
     sites_config = site_configs(sites)
     nodes = {}  # index -> (process, port)
     cluster_started = False
+    passed = False
     try:
         started = time.time()
         url = subprocess.run([PG_HA, "start", ha, str(args.base_port)], check=True, capture_output=True, text=True).stdout.strip()
@@ -240,7 +241,9 @@ def main():
                 if later:
                     return min(later) - moment
                 time.sleep(0.05)
-            raise SystemExit(f"nothing was served in {give_up_after} s after the kill")
+            with lock:
+                raise SystemExit(f"nothing was served in {give_up_after} s after the kill; "
+                                 f"retries so far {dict(retries)}, refused {dict(refused)}")
 
         time.sleep(args.load_seconds / 4)
         victim = args.nodes - 1
@@ -294,6 +297,7 @@ def main():
               f"refused={dict(refused)} retries={dict(retries)} node_kill_to_serving_s={node_recovery:.2f} "
               f"primary_kill_to_writable_s={promoted} primary_kill_to_serving_s={failover:.2f} new_primary={now_primary}",
               flush=True)
+        passed = True
     finally:
         for process, _ in nodes.values():
             if process.poll() is None:
@@ -301,7 +305,23 @@ def main():
                 process.wait()
         if cluster_started or os.path.exists(ha):
             subprocess.run([PG_HA, "stop", ha], capture_output=True)
+        if not passed and keep_logs(work):
+            print(f"the nodes', keepers' and servers' logs of this run are kept in {work}-logs", flush=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def keep_logs(work):
+    """Copies every log of a failed run (nodes, pg_autoctl keepers, database servers) beside `work`."""
+    kept = work + "-logs"
+    found = False
+    for folder, _, files in os.walk(work):
+        for name in files:
+            if name.endswith(".log"):
+                relative = os.path.relpath(os.path.join(folder, name), work)
+                os.makedirs(os.path.join(kept, os.path.dirname(relative)), exist_ok=True)
+                shutil.copyfile(os.path.join(folder, name), os.path.join(kept, relative))
+                found = True
+    return found
 
 
 if __name__ == "__main__":

@@ -191,13 +191,21 @@ def setup_tubes(port, count, sites_folder, sites_config, tokens, courier, secret
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body).encode()
-        for attempt in range(3):
+        # The same Idempotency-Key makes asking again safe: after no answer, after 503 (nothing
+        # written), and after 409 idempotency_key_in_flight (the first copy is still being answered).
+        deadline = time.time() + 60
+        while True:
             try:
                 status, _, answer = client.request(path, data, headers)
-                break
+                if status not in (409, 503) or (status == 409 and b"idempotency_key_in_flight" not in answer):
+                    break
             except CONNECTION_ERRORS:
-                if attempt == 2:
-                    raise  # the same Idempotency-Key makes the retries safe
+                if time.time() > deadline:
+                    raise
+                continue
+            if time.time() > deadline:
+                break
+            time.sleep(0.2)
         if status not in expect:
             raise SystemExit(f"setup: POST {path} {body} answered {status}: {answer[:300]!r}")
         return answer

@@ -108,13 +108,8 @@ public final class Store: Sendable {
         let now = Timestamp.string(clock())
         do {
             return try await writer.write { db in try body(db, now) }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            // The schema's own guard (a UNIQUE index) caught what the checks before it did not.
-            throw StoreError.conflict(.clashesWithRecord)
-        } catch SQLError.constraint {
-            throw StoreError.conflict(.clashesWithRecord)
-        } catch let error as SQLError where error.endsTransaction {
-            throw StoreError.unavailable(error.description)
+        } catch {
+            throw SQLError.inStoreTerms(error)
         }
     }
 
@@ -131,8 +126,8 @@ public final class Store: Sendable {
     func read<T: Sendable>(_ body: @Sendable @escaping (SQLSession) throws -> T) async throws -> T {
         do {
             return try await database.read(body)
-        } catch let error as SQLError where error.endsTransaction {
-            throw StoreError.unavailable(error.description)
+        } catch {
+            throw SQLError.inStoreTerms(error)
         }
     }
 
@@ -141,17 +136,8 @@ public final class Store: Sendable {
     /// changed nothing.
     func fingerprint() async throws -> [String: [String]] {
         try await database.read { db in
-            let tables: [String]
-            switch db.engine {
-            case .sqlite:
-                tables = try String.fetchAll(
-                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
-            case .postgres:
-                tables = try String.fetchAll(
-                    db, sql: "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
-            }
             var result: [String: [String]] = [:]
-            for table in tables {
+            for table in try db.tableNames() {
                 result[table] = try SQLRow.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1").map { row in
                     (0..<row.count).map { "\(row.databaseValue(atIndex: $0))" }.joined(separator: "|")
                 }

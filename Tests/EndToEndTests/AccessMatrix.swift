@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SwablineServer
+import SwablineTestSupport
 @testable import SwablineStore
 
 /// The one table of who may use which route (rule 7), read by
@@ -228,17 +229,65 @@ enum AccessMatrix {
 }
 
 extension TestServer {
-    /// The same data in a new database file (SQLite's online backup), so each
-    /// row of the matrix starts from the same store and cannot disturb another.
+    /// The same data in a new store, so each row of the matrix starts from
+    /// the same store and cannot disturb another: SQLite's online backup
+    /// into a new file, or on PostgreSQL every row copied into a new schema.
     func copy() async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-copy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("copy.sqlite").path
-        try store.backup(to: path)
+        let location: String
+        let copied: Store
+        if TestDatabase.onPostgres {
+            location = try await TestDatabase.location(in: directory, name: "copy")
+            copied = try await Store.open(location)
+            try await Self.copyRows(from: store, to: copied)
+        } else {
+            location = directory.appendingPathComponent("copy.sqlite").path
+            try store.backup(to: location)
+            copied = try Store(path: location)
+        }
         var configuration = self.configuration
-        configuration.databasePath = path
+        configuration.databasePath = location
         return TestServer(
-            store: try Store(path: path), configuration: configuration, staff: staff, otherStaff: otherStaff, courier: courier,
+            store: copied, configuration: configuration, staff: staff, otherStaff: otherStaff, courier: courier,
             coordinator: coordinator, labSecret: labSecret)
+    }
+
+    /// Every row of every table of `source` into the empty, migrated
+    /// PostgreSQL store `target`, ids kept. The copy's session runs as a
+    /// replica (the test server's role is a superuser): neither the foreign
+    /// keys nor the append-only triggers fire, so tables go in any order.
+    private static func copyRows(from source: Store, to target: Store) async throws {
+        let tables = try await source.read { db in
+            try db.tableNames().filter { $0 != "swabline_schema" }.map { table in
+                let columns = try String.fetchAll(
+                    db, sql: "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+                    arguments: [table])
+                let rows = try SQLRow.fetchAll(db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table)").map { row in
+                    (0..<row.count).map { row.databaseValue(atIndex: $0) }
+                }
+                let identity = try String.fetchOne(
+                    db, sql: "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND is_identity = 'YES'",
+                    arguments: [table])
+                return (table, columns, rows, identity)
+            }
+        }
+        try await target.writeDirectly { db in
+            try db.execute(sql: "SET LOCAL session_replication_role = replica")
+            for (table, columns, rows, identity) in tables {
+                let placeholders = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
+                for start in stride(from: 0, to: rows.count, by: 200) {
+                    let chunk = rows[start..<min(start + 200, rows.count)]
+                    try db.execute(
+                        sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                            + Array(repeating: placeholders, count: chunk.count).joined(separator: ", "),
+                        arguments: SQLArguments(Array(chunk.joined())))
+                }
+                if let identity {
+                    try db.execute(
+                        sql: "SELECT setval(pg_get_serial_sequence('\(table)', '\(identity)'), max(\(identity))) FROM \(table) HAVING max(\(identity)) IS NOT NULL")
+                }
+            }
+        }
     }
 }

@@ -53,12 +53,7 @@ struct TwoEnginesTests {
         }
         let f = try await Fixture.make()
         let found = try await f.store.read { db in
-            try String.fetchAll(
-                db, sql: """
-                    SELECT table_name FROM information_schema.tables
-                    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'swabline_schema'
-                    """
-            ).sorted().map { table in
+            try db.tableNames().filter { $0 != "swabline_schema" }.map { table in
                 "\(table): " + (try String.fetchAll(
                     db, sql: "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
                     arguments: [table])).joined(separator: ", ")

@@ -220,10 +220,11 @@ public final class PostgresDatabase: Sendable {
             configuration.options.connectTimeout = .seconds(3)
             // Rule 5 whatever the server's default: a COMMIT returns once the WAL is flushed
             // (and, with a synchronous standby named on the primary, on the standby too).
-            // A session left inside a transaction by a client that vanished holds its locks
-            // only this long.
+            // A session left inside a transaction by a node whose machine vanished holds its
+            // locks (the writers' turn among them) only this long; a live node's transactions
+            // never wait on it between statements.
             configuration.options.additionalStartupParameters = [
-                ("synchronous_commit", "on"), ("idle_in_transaction_session_timeout", "60s"),
+                ("synchronous_commit", "on"), ("idle_in_transaction_session_timeout", "30s"),
             ]
             if let schema = address.schema { configuration.options.additionalStartupParameters.append(("search_path", schema)) }
             var opened: PostgresConnection?

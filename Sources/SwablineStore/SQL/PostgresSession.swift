@@ -65,12 +65,26 @@ final class PostgresSession {
             case .blob(let data): binds.append(ByteBuffer(bytes: data))
             }
         }
-        // A statement that outlives its deadline closes the connection, which fails the query.
+        // Nothing more is sent on a connection that failed: it is closed, or closing, and
+        // postgres-nio may leave a query sent while it closes unanswered.
+        guard !serverLost, !connection.isClosed else {
+            serverLost = true
+            throw SQLError.connectionLost("the connection was closed")
+        }
+        // A statement that outlives its deadline fails here and closes the connection: the
+        // thread waits on this promise, not on the query, so no answer that never comes
+        // can hold it.
         let connection = connection
-        let timeout = connection.eventLoop.scheduleTask(in: deadline) { connection.close().whenComplete { _ in } }
+        let seconds = deadline.nanoseconds / 1_000_000_000
+        let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+        let timeout = connection.eventLoop.scheduleTask(in: deadline) {
+            answer.fail(SQLError.connectionLost("no answer within \(seconds) s"))
+            connection.close().whenComplete { _ in }
+        }
         defer { timeout.cancel() }
+        connection.query(PostgresQuery(unsafeSQL: translated.sql, binds: binds), logger: logger).cascade(to: answer)
         do {
-            let result = try connection.query(PostgresQuery(unsafeSQL: translated.sql, binds: binds), logger: logger).wait()
+            let result = try answer.futureResult.wait()
             switch result.metadata.command {
             case "BEGIN": inTransaction = true
             case "COMMIT", "ROLLBACK": inTransaction = false

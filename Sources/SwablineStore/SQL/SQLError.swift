@@ -37,3 +37,19 @@ enum SQLError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension SQLError {
+    /// An error from either engine in the store's terms, the one mapping
+    /// for writes and reads: a constraint the checks before it missed is a
+    /// clash with a record written at the same moment (409), and a lost or
+    /// jammed database is the database's fault, not the request's (503,
+    /// nothing written). Anything else passes as it is.
+    static func inStoreTerms(_ error: any Error) -> any Error {
+        switch error {
+        case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT: StoreError.conflict(.clashesWithRecord)
+        case SQLError.constraint: StoreError.conflict(.clashesWithRecord)
+        case let error as SQLError where error.endsTransaction: StoreError.unavailable(error.description)
+        default: error
+        }
+    }
+}

@@ -41,6 +41,23 @@ final class SQLSession {
         }
     }
 
+    /// The store's tables (on PostgreSQL `swabline_schema` among them; on
+    /// SQLite neither SQLite's nor GRDB's own), for tests and tools that
+    /// look at every row.
+    func tableNames() throws -> [String] {
+        switch engine {
+        case .sqlite:
+            try String.fetchAll(
+                self, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
+        case .postgres:
+            try String.fetchAll(
+                self, sql: """
+                    SELECT table_name FROM information_schema.tables
+                    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name
+                    """)
+        }
+    }
+
     /// Calls `each` with every row of the result, in order. An SQLite row
     /// is valid only during the call.
     fileprivate func forEachRow(_ statement: SQLStatement, _ arguments: SQLArguments, _ each: (SQLRow) throws -> Bool) throws {

@@ -1,7 +1,9 @@
 extension PostgresSchema {
-    /// The advisory lock key the migrating node holds ("swab" in ASCII):
-    /// nodes starting together run the schema once, the others wait and
-    /// then find it in place.
+    /// The advisory lock the migrating node holds: "swab" in ASCII, and the
+    /// store's schema (its name hashed), so nodes starting together on one
+    /// store run its schema once, the others wait and then find it in
+    /// place, while stores in other schemas of the database (the tests'
+    /// one per test) do not wait for each other.
     static let migrationLock: Int64 = 0x7377_6162
 
     /// Creates the schema on an empty database, or checks that the one in
@@ -16,7 +18,7 @@ extension PostgresSchema {
     static func migrate(_ database: PostgresDatabase) async throws {
         try await database.transaction("BEGIN", attempts: 1) { db in
             try db.execute(sql: "SET LOCAL lock_timeout = '60s'")
-            try db.execute(sql: "SELECT pg_advisory_xact_lock(?)", arguments: [migrationLock])
+            try db.execute(sql: "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(current_schema()))", arguments: [migrationLock])
             let collation = try String.fetchOne(db, sql: "SELECT datcollate FROM pg_database WHERE datname = current_database()") ?? ""
             guard ["C", "POSIX"].contains(collation) else {
                 throw SQLError.database(

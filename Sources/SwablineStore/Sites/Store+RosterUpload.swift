@@ -61,7 +61,7 @@ extension Store {
                 if owner == nil { added += 1 }
             }
             guard problems.isEmpty else { return RosterImport(residents: entries.count, added: 0, problems: problems) }
-            for entry in entries { try Self.upsertResident(db, site: site, entry: entry, walkIn: false, now: now) }
+            try Self.upsertResidents(db, site: site, entries: entries, walkIn: false, now: now)
             try Self.audit(db, .rosterUploaded, by: actor, detail: "\(entries.count) residents, \(added) new", now: now)
             return RosterImport(residents: entries.count, added: added, problems: [])
         }
