@@ -6,7 +6,7 @@ import Testing
 struct LabRotationTests {
     @Test("during the overlap the old and the new secret both sign; `--overlap-hours 0` retires the old ones at once")
     func rotate() async throws {
-        let workspace = try Workspace("rotate")
+        let workspace = try await Workspace("rotate")
         let first = try workspace.cli(["labs", "add", "lab-dian"])
         let server = try await workspace.start()
         defer { server.kill9() }

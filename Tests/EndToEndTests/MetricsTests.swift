@@ -5,7 +5,7 @@ import Testing
 struct MetricsTests {
     @Test("/metrics counts requests per route template and the writer's batches, with no codes in labels")
     func exposition() async throws {
-        let workspace = try Workspace("metrics")
+        let workspace = try await Workspace("metrics")
         let staff = try workspace.token("staff", site: "fangfeiyuan")
         let server = try await workspace.start()
         defer { server.kill9() }

@@ -5,7 +5,7 @@ import Testing
 struct PersonalDataLogTests {
     @Test("a round's worth of requests at trace level, a coordinator's reveal included, logs no ID number and no phone number")
     func logsCarryNoPersonalData() async throws {
-        let workspace = try Workspace("log")
+        let workspace = try await Workspace("log")
         let staff = try workspace.token("staff", site: "fangfeiyuan")
         let coordinator = try workspace.token("coordinator")
         // Every ID and phone number of the compound, as the roster holds them.

@@ -117,7 +117,7 @@ struct RateLimitTests {
 
     @Test("failures and refusals are counted in /metrics by route of entry and reason")
     func counted() async throws {
-        let workspace = try Workspace("limits")
+        let workspace = try await Workspace("limits")
         let staff = try workspace.token("staff", site: "fangfeiyuan")
         _ = try workspace.cli(["labs", "add", "lab-dian"])
         let server = try await workspace.start(arguments: ["--failed-sign-ins-per-minute", "2"])

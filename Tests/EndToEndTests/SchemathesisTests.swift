@@ -10,7 +10,7 @@ struct SchemathesisTests {
     /// cannot be said in JSON Schema, so a schema-valid walk-in may rightly get 422.
     @Test("generated requests as staff and as coordinator: no 5xx, every answer as documented", arguments: ["staff", "coordinator"])
     func conformance(role: String) async throws {
-        let workspace = try Workspace("st")
+        let workspace = try await Workspace("st")
         let token = try workspace.token(role, site: role == "staff" ? "fangfeiyuan" : nil)
         #expect(!token.isEmpty)
         // Known path values, so generated requests reach the domain instead of stopping at 403/404.

@@ -12,7 +12,7 @@ import Testing
 struct SimulateAgainstTests {
     @Test("芳菲苑's day replayed through the API: the server's coverage, outcomes and retest list equal the ground truth")
     func replayEqualsTruth() async throws {
-        let workspace = try Workspace("against")
+        let workspace = try await Workspace("against")
         defer { try? FileManager.default.removeItem(at: workspace.directory) }
         let sites = workspace.sites
         let credentials = try workspace.replayCredentials(site: "fangfeiyuan", lab: "lab-dian")

@@ -38,7 +38,7 @@ struct SimulateCampaignTests {
 
     @Test("芳菲苑, 3 rounds replayed through the API: each round's coverage, outcomes, retest list and standings equal the ground truth")
     func replayEqualsTruth() async throws {
-        let workspace = try Workspace("campaign")
+        let workspace = try await Workspace("campaign")
         defer { try? FileManager.default.removeItem(at: workspace.directory) }
         let credentials = try workspace.replayCredentials(site: "fangfeiyuan", lab: "lab-dian")
         let server = try await workspace.start()

@@ -1,4 +1,5 @@
 import Foundation
+import SwablineTestSupport
 import Testing
 
 /// A fresh database in its own temporary folder, with the repository's
@@ -9,10 +10,12 @@ struct Workspace {
     let database: String
     let sites: String
 
-    init(_ name: String) throws {
+    /// The database is an SQLite file in the folder, or on the PostgreSQL
+    /// pass a new schema of that server (`TestDatabase`).
+    init(_ name: String) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        database = directory.appendingPathComponent("\(name).sqlite").path
+        database = try await TestDatabase.location(in: directory, name: "\(name).sqlite")
         sites = TestServer.repository.appendingPathComponent("sites").path
     }
 
