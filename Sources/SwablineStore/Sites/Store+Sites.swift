@@ -93,6 +93,7 @@ extension Store {
         var homes: [String: RosterEntry] = [:]
         for entry in entries where homes[entry.household] == nil { homes[entry.household] = entry }
         let households = homes.values.sorted { $0.household < $1.household }
+        var householdIDs: [String: Int64] = [:]
         for chunk in stride(from: 0, to: households.count, by: upsertChunk).map({ households[$0..<min($0 + upsertChunk, households.count)] }) {
             var arguments = SQLArguments()
             for entry in chunk {
@@ -103,11 +104,14 @@ extension Store {
                     INSERT INTO household (site_id, key, building, unit, room) VALUES \(rows(chunk.count, columns: 5))
                     ON CONFLICT (site_id, key) DO NOTHING
                     """, arguments: arguments)
-        }
-        var householdIDs: [String: Int64] = [:]
-        try db.cachedStatement(sql: "SELECT key, id FROM household WHERE site_id = ?").forEachRow(arguments: [site]) { row in
-            householdIDs[row[0]] = row[1]
-            return true
+            // Only these households' ids: a walk-in must not read the whole site's.
+            let keys = "(" + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")"
+            try db.cachedStatement(sql: "SELECT key, id FROM household WHERE site_id = ? AND key IN \(keys)").forEachRow(
+                arguments: [site] + SQLArguments(chunk.map(\.household))
+            ) { row in
+                householdIDs[row[0]] = row[1]
+                return true
+            }
         }
         for chunk in stride(from: 0, to: entries.count, by: upsertChunk).map({ entries[$0..<min($0 + upsertChunk, entries.count)] }) {
             var arguments = SQLArguments()
