@@ -35,43 +35,10 @@ import threading
 import time
 import uuid
 
-from soak import CONNECTION_ERRORS, Client, check_lab, setup_tubes, sign, site_configs, start_server
+from soak import CONNECTION_ERRORS, Client, Psql, check_lab, setup_tubes, sign, site_configs, start_server
 from soak import REPO, SITES, id_number
 
 PG_HA = os.path.join(REPO, "scripts", "pg-ha-cluster")
-
-
-class Psql:
-    """Reads the database as the soak's checks read SQLite: `execute(sql).fetchall()` gives tuples,
-    integers as int and NULL as None, from the primary among the listed hosts."""
-
-    NULL = "\x01NULL\x01"
-
-    def __init__(self, url):
-        self.url = url + ("&" if "?" in url else "?") + "target_session_attrs=read-write"
-
-    def execute(self, sql):
-        out = subprocess.run(["psql", self.url, "-X", "-At", "-F", "\x1f", "-P", f"null={self.NULL}", "-c", sql],
-                             check=True, capture_output=True, text=True).stdout
-        rows = [tuple(self.value(field) for field in line.split("\x1f")) for line in out.splitlines() if line]
-        return Rows(rows)
-
-    @classmethod
-    def value(cls, text):
-        if text == cls.NULL:
-            return None
-        return int(text) if text.lstrip("-").isdigit() else text
-
-    def close(self):
-        pass
-
-
-class Rows(list):
-    def fetchall(self):
-        return list(self)
-
-    def fetchone(self):
-        return self[0] if self else None
 
 
 def problem_code(body):

@@ -13,7 +13,7 @@ Each cycle: CLIENTS threads check walk-ins in, LAB_CLIENTS threads post signed
 webhook-id each) until the kill; when the tubes run out the lab threads stop
 and the check-ins go on.
 
-After every kill it checks `PRAGMA integrity_check`; that every check-in
+After every kill it checks `PRAGMA integrity_check` (on SQLite); that every check-in
 answered 2xx is on disk exactly once (resident registered once, one ticket);
 that every delivery answered 2xx is applied exactly once (its webhook_delivery
 row, each tube's result and one `resulted` custody event, each sampled
@@ -26,6 +26,7 @@ Bounded: CYCLES kills, each with at most LOAD_SECONDS of load, TUBES tubes;
 loopback only; the temporary folder is removed at the end.
 
     python3 scripts/soak.py --binary .build/release/swabline --cycles 100
+    python3 scripts/soak.py --database postgres://swabline@127.0.0.1:55432/swabline?schema=soak
 """
 import argparse
 import base64
@@ -49,6 +50,7 @@ import threading
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -255,6 +257,46 @@ def setup_tubes(port, count, sites_folder, sites_config, tokens, courier, secret
     return plan, len(boxes), resident
 
 
+class Psql:
+    """Reads the database as the soak's checks read SQLite: `execute(sql).fetchall()` gives tuples,
+    integers as int and NULL as None, from the primary among the listed hosts."""
+
+    NULL = "\x01NULL\x01"
+
+    def __init__(self, url):
+        # libpq knows no `schema=` parameter (swabline's own): it becomes the session's search_path.
+        parts = urllib.parse.urlsplit(url)
+        query = urllib.parse.parse_qsl(parts.query)
+        schemas = [value for key, value in query if key == "schema"]
+        query = [(key, value) for key, value in query if key != "schema"] + [("target_session_attrs", "read-write")]
+        if schemas:
+            query.append(("options", f"-csearch_path={schemas[0]}"))
+        self.url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+    def execute(self, sql):
+        out = subprocess.run(["psql", self.url, "-X", "-At", "-F", "\x1f", "-P", f"null={self.NULL}", "-c", sql],
+                             check=True, capture_output=True, text=True).stdout
+        rows = [tuple(self.value(field) for field in line.split("\x1f")) for line in out.splitlines() if line]
+        return Rows(rows)
+
+    @classmethod
+    def value(cls, text):
+        if text == cls.NULL:
+            return None
+        return int(text) if text.lstrip("-").isdigit() else text
+
+    def close(self):
+        pass
+
+
+class Rows(list):
+    def fetchall(self):
+        return list(self)
+
+    def fetchone(self):
+        return self[0] if self else None
+
+
 def check_lab(connection, plan, acknowledged, cut_off, refused):
     """Every acknowledged delivery applied exactly once; cut-off ones whole or not at all; nothing else applied.
     Returns (problems, cut off and applied, cut off and not applied)."""
@@ -331,12 +373,20 @@ def main():
     parser.add_argument("--replays", type=int, default=3, help="acknowledged deliveries posted again after each restart")
     parser.add_argument("--load-seconds", type=float, default=1.5, help="the most load before each kill")
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--database", help="a postgres:// URL to soak on (default: a SQLite file in a temporary folder); "
+                                           "only swabline is killed, so its checks leave out SQLite's integrity_check")
     args = parser.parse_args()
     if not (0 <= args.tubes <= 100_000 and 1 <= args.cycles <= 10_000 and 0 < args.load_seconds <= 60):
         raise SystemExit("--tubes, --cycles or --load-seconds out of bounds")
     rng = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="swabline-soak-")
-    db = os.path.join(work, "soak.sqlite")
+    db = args.database or os.path.join(work, "soak.sqlite")
+    on_postgres = db.startswith(("postgres://", "postgresql://"))
+    if args.database and not on_postgres:
+        raise SystemExit("--database must be a postgres:// URL")
+
+    def open_database():
+        return Psql(db) if on_postgres else sqlite3.connect(db)
     sites = os.path.join(REPO, "sites")
     sites_config = site_configs(sites)
     base = [args.binary]
@@ -377,7 +427,7 @@ def main():
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-            connection = sqlite3.connect(db)
+            connection = open_database()
             ready = connection.execute("SELECT count(*) FROM tube WHERE code LIKE 'SOAK-T%' AND state = 'received'").fetchone()[0]
             connection.close()
             if ready != args.tubes:
@@ -487,8 +537,8 @@ def main():
             lab_acknowledged.extend(delivered)
             last_cycle_deliveries = delivered
 
-            connection = sqlite3.connect(db)
-            check = connection.execute("PRAGMA integrity_check").fetchall()
+            connection = open_database()
+            check = [("ok",)] if on_postgres else connection.execute("PRAGMA integrity_check").fetchall()
             if check != [("ok",)]:
                 raise SystemExit(f"cycle {cycle}: integrity_check says {check}")
             counts = dict(connection.execute(

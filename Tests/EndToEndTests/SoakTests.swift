@@ -1,14 +1,18 @@
 import Foundation
+import SwablineTestSupport
 import Testing
 
 @Suite("Crash soak, short")
 struct SoakTests {
     @Test("kill -9 at random moments under check-ins and lab results: every acknowledged write is on disk once, the file is intact")
-    func shortSoak() throws {
+    func shortSoak() async throws {
+        // On the PostgreSQL pass the soak runs in a schema of its own; on SQLite it makes its own file.
+        let database = TestDatabase.onPostgres
+            ? ["--database", try await TestDatabase.location(in: FileManager.default.temporaryDirectory, name: "soak.sqlite")] : []
         let run = try PythonScript.run([
             "scripts/soak.py", "--binary", ServerProcess.binary.path, "--cycles", "5", "--clients", "8", "--load-seconds", "0.8",
             "--tubes", "300", "--lab-clients", "2",
-        ])
+        ] + database)
         let output = run.output
         #expect(run.status == 0, "\(output)")
         let result = output.split(separator: "\n").first { $0.hasPrefix("RESULT") }.map(String.init) ?? ""

@@ -25,9 +25,15 @@ struct TestServer {
     static func make() async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             port: 0, databasePath: try await TestDatabase.location(in: directory, name: "e2e.sqlite"),
             sitesPath: repository.appendingPathComponent("sites").path, logLevel: .warning)
+        // HummingbirdTesting's live client keeps one connection and does not
+        // open a new one when the server closes it as idle; between two of its
+        // requests a test may spend longer than the 30 s default reading the
+        // store (a fingerprint on a loaded PostgreSQL), which made the page
+        // matrix fail with "I/O on closed channel". Idle closing has its own test.
+        configuration.idleTimeout = 600
         let store = try await prepareStore(configuration, logger: Logger(label: "test"))
         return TestServer(
             store: store, configuration: configuration,
