@@ -1,6 +1,7 @@
 -- wrk script: every request checks in a resident never seen before, so each
 -- one is a new durable write, at that resident's own site (bench{i % sites})
--- with that site's staff token. Each wrk thread takes its own range of codes.
+-- with that site's staff token, and carries an Idempotency-Key, as a page or
+-- a phone on a bad network does. Each wrk thread takes its own range of codes.
 local counter = 0
 local threads = 0
 local tokens = {}
@@ -20,7 +21,8 @@ function request()
   local site = index % #tokens
   counter = counter + 1
   return wrk.format("POST", string.format("/v1/sites/bench%d/checkins", site),
-    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[site + 1] },
+    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[site + 1],
+      ["Idempotency-Key"] = string.format("checkin-%d", index) },
     string.format('{"resident_code":"B%08d"}', index))
 end
 

@@ -15,6 +15,7 @@ public final class Store: Sendable {
     let database: StoreDatabase
     let writer: GroupCommitWriter
     let clock: @Sendable () -> Date
+    let answerPurge = AnswerPurge()
 
     /// The most requests committed in one transaction. Past a few hundred a
     /// bigger batch no longer saves fsyncs worth the latency it adds to the
@@ -103,11 +104,20 @@ public final class Store: Sendable {
     }
 
     /// Runs one request's writes in the group-commit writer. A domain error
-    /// rolls back this request alone; its answer waits for the COMMIT.
+    /// rolls back this request alone; its answer waits for the COMMIT. The
+    /// answer the task asked to remember (`AnswerToRemember.current`) is
+    /// written in the same savepoint, after the request's own writes.
     func write<T: Sendable>(_ body: @Sendable @escaping (SQLSession, String) throws -> T) async throws -> T {
-        let now = Timestamp.string(clock())
+        let date = clock()
+        let now = Timestamp.string(date)
+        let answer = AnswerToRemember.current
+        let purgeBefore = answer == nil ? nil : answerPurge.cutoff(at: date)
         do {
-            return try await writer.write { db in try body(db, now) }
+            return try await writer.write { db in
+                let value = try body(db, now)
+                if let answer { try Self.remember(value, as: answer, db, now: now, purgeBefore: purgeBefore) }
+                return value
+            }
         } catch {
             throw SQLError.inStoreTerms(error)
         }

@@ -29,7 +29,7 @@ struct ServerProcess {
         process.arguments = arguments
         let out = Pipe()
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("swabline-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         process.standardOutput = out
         process.standardError = try FileHandle(forWritingTo: errors)

@@ -77,4 +77,36 @@ struct IdempotencyTests {
             #expect(retried.status == 409 && retried.body == refused.body && retried.headers["idempotent-replayed"] == "true")
         }
     }
+
+    @Test("at the gate and the station, a keyed request and its remembered answer are one write: no moment has one without the other")
+    func answerInTheSameWrite() async throws {
+        let server = try await TestServer.make()
+        try await server.application.test(.live) { live in
+            let http = Client(port: live.port!)
+            let steps = [
+                ("/v1/sites/fangfeiyuan/tubes", #"{"tube":"T-SAME","station":"s1"}"#, 201),
+                ("/v1/sites/fangfeiyuan/checkins", #"{"resident_code":"FFY000006"}"#, 201),
+                ("/v1/sites/fangfeiyuan/stations/s1/call", "{}", 200),
+                ("/v1/tubes/T-SAME/samples", #"{"resident_code":"FFY000006"}"#, 201),
+                ("/v1/tubes/T-SAME/seal", "{}", 200),
+            ]
+            for (index, (path, body, status)) in steps.enumerated() {
+                let key = ["Idempotency-Key": "same-\(index)"]
+                let jobs = server.store.writerStats.requests
+                let first = try await http.send("POST", path, token: server.staff, body: Data(body.utf8), headers: key)
+                #expect(first.status == status, "\(path): \(first)")
+                #expect(server.store.writerStats.requests == jobs + 1, "\(path): the write and its answer went to the writer as one job")
+                let stored = try await server.fingerprint()["idempotency_key"] ?? []
+                #expect(stored.count == index + 1 && stored.contains { $0.contains("\"same-\(index)\"|") }, "\(path): \(stored)")
+                let again = try await http.send("POST", path, token: server.staff, body: Data(body.utf8), headers: key)
+                #expect(again.status == status && again.body == first.body && again.headers["idempotent-replayed"] == "true", "\(again)")
+                #expect(server.store.writerStats.requests == jobs + 1, "\(path): a replay writes nothing")
+            }
+            // Without a key nothing is remembered; the answer is the same kind.
+            let plain = try await http.send(
+                "POST", "/v1/sites/fangfeiyuan/checkins", token: server.staff, body: Data(#"{"resident_code":"FFY000006"}"#.utf8))
+            #expect(plain.status == 200 && plain.json["repeated"] as? Bool == true && plain.contentType == "application/json", "\(plain)")
+            #expect((try await server.fingerprint()["idempotency_key"] ?? []).count == steps.count)
+        }
+    }
 }

@@ -50,16 +50,21 @@ struct QueueController {
         return routes
     }
 
-    @Sendable func checkIn(_ request: Request, context: AppContext) async throws -> EditedResponse<CheckInResult> {
+    @Sendable func checkIn(_ request: Request, context: AppContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await request.decode(as: CheckInRequest.self, context: context)
-        let result = try await store.checkIn(
-            site: try context.code("site"), code: body.residentCode, walkIn: try body.walkIn(),
-            priority: body.priority ?? false, triage: body.triage, by: actor)
-        return EditedResponse(status: result.repeated ? .ok : .created, response: result)
+        let site = try context.code("site")
+        let walkIn = try body.walkIn()
+        return try await AnsweredWrite.json(status: { (result: CheckInResult) in result.repeated ? .ok : .created }) {
+            try await store.checkIn(
+                site: site, code: body.residentCode, walkIn: walkIn, priority: body.priority ?? false, triage: body.triage, by: actor)
+        }
     }
 
-    @Sendable func call(_ request: Request, context: AppContext) async throws -> CallResult {
-        try await store.callNext(site: try context.code("site"), station: try context.code("station"), by: try context.requireActor())
+    @Sendable func call(_ request: Request, context: AppContext) async throws -> Response {
+        let (site, station, actor) = (try context.code("site"), try context.code("station"), try context.requireActor())
+        return try await AnsweredWrite.json(status: { (_: CallResult) in .ok }) {
+            try await store.callNext(site: site, station: station, by: actor)
+        }
     }
 }

@@ -31,7 +31,7 @@ struct TubeController {
         return routes
     }
 
-    @Sendable func open(_ request: Request, context: AppContext) async throws -> EditedResponse<TubeView> {
+    @Sendable func open(_ request: Request, context: AppContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await request.decode(as: OpenRequest.self, context: context)
         var mode: TubeMode?
@@ -41,20 +41,24 @@ struct TubeController {
             }
             mode = value
         }
-        let tube = try await store.openTube(site: try context.code("site"), code: body.tube, station: body.station, mode: mode, by: actor)
-        return EditedResponse(status: .created, response: tube)
+        let site = try context.code("site")
+        return try await AnsweredWrite.json(status: { (_: TubeView) in .created }) { [mode] in
+            try await store.openTube(site: site, code: body.tube, station: body.station, mode: mode, by: actor)
+        }
     }
 
-    @Sendable func addSample(_ request: Request, context: AppContext) async throws -> EditedResponse<SampleResult> {
+    @Sendable func addSample(_ request: Request, context: AppContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await request.decode(as: SampleRequest.self, context: context)
-        let result = try await store.addSample(
-            tube: try context.code("tube"), resident: body.residentCode, checkIn: body.checkIn ?? false, by: actor)
-        return EditedResponse(status: result.repeated ? .ok : .created, response: result)
+        let tube = try context.code("tube")
+        return try await AnsweredWrite.json(status: { (result: SampleResult) in result.repeated ? .ok : .created }) {
+            try await store.addSample(tube: tube, resident: body.residentCode, checkIn: body.checkIn ?? false, by: actor)
+        }
     }
 
-    @Sendable func seal(_ request: Request, context: AppContext) async throws -> TubeView {
-        try await store.sealTube(try context.code("tube"), by: try context.requireActor())
+    @Sendable func seal(_ request: Request, context: AppContext) async throws -> Response {
+        let (tube, actor) = (try context.code("tube"), try context.requireActor())
+        return try await AnsweredWrite.json(status: { (_: TubeView) in .ok }) { try await store.sealTube(tube, by: actor) }
     }
 
     @Sendable func lost(_ request: Request, context: AppContext) async throws -> TubeView {

@@ -14,11 +14,13 @@ extension HTTPField.Name {
 /// `idempotency_key` field both stand on. One instance serves both, so a
 /// key is in flight once, whichever door it came through.
 ///
-/// The answer is remembered in its own transaction right after the
-/// request's own: if the server dies between the two, a retry runs the
-/// request again, and the domain's own rules (rule 3: same ticket, same
-/// slot; a resent custody step answers the current state) keep it from
-/// making a second of anything.
+/// The answer is remembered in the request's own transaction where the
+/// route answers through `AnsweredWrite` (check-ins, calls, tubes, samples:
+/// the gate's path). Elsewhere it is remembered in its own transaction
+/// right after the request's: if the server dies between the two, a retry
+/// runs the request again, and the domain's own rules (rule 3: same
+/// ticket, same slot; a resent custody step answers the current state)
+/// keep it from making a second of anything.
 struct IdempotentAnswers: Sendable {
     let store: any AnswerMemory
     let inFlight = InFlightKeys()
@@ -75,14 +77,18 @@ struct IdempotentAnswers: Sendable {
         if let first = try await store.rememberedAnswer(scope: scope, key: key, within: replayWithin) {
             return try Self.replay(first, fingerprint: fingerprint)
         }
-        var response = try await run()
+        // Page taps replace an answer too old to replay; only API keys are remembered in the write's batch.
+        let pending = replayWithin == nil ? Pending(scope: scope, key: key, fingerprint: fingerprint) : nil
+        var response = try await Self.$pending.withValue(pending) { try await run() }
         guard response.status.code < 300 || (400..<500).contains(response.status.code) else { return response }
         let collector = BodyCollector()
         try await response.body.write(CollectingWriter(collector: collector))
         let answer = RememberedAnswer(
             fingerprint: fingerprint, status: response.status.code,
             contentType: response.headers[.contentType] ?? "application/json", body: Data(buffer: collector.buffer))
-        try await store.rememberAnswer(scope: scope, key: key, answer, replacing: replayWithin != nil)
+        if pending?.rendered.withLock({ $0 }) != answer {
+            try await store.rememberAnswer(scope: scope, key: key, answer, replacing: replayWithin != nil)
+        }
         response.body = .init(byteBuffer: collector.buffer)
         return response
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The first answer to a POST that carried an `Idempotency-Key`.
 public struct RememberedAnswer: Sendable, Equatable {
@@ -15,6 +16,29 @@ public struct RememberedAnswer: Sendable, Equatable {
         self.contentType = contentType
         self.body = body
     }
+}
+
+/// An answer to remember in the same transaction as the write it answers:
+/// set (as a task-local, `AnswerToRemember.current`) by whoever answers a
+/// request that carried an `Idempotency-Key`, read by `Store.write` when the
+/// request's write is queued. If the server dies after the COMMIT, a retry
+/// finds the answer; before it, neither the write nor the answer is there.
+public struct AnswerToRemember: Sendable {
+    public var scope: String
+    public var key: String
+    /// Turns the write's result into the answer the caller will get, or nil
+    /// when this write's result is not the request's answer (another write
+    /// of the same request, a result of another type).
+    public var render: @Sendable (any Sendable) throws -> RememberedAnswer?
+
+    public init(scope: String, key: String, render: @escaping @Sendable (any Sendable) throws -> RememberedAnswer?) {
+        self.scope = scope
+        self.key = key
+        self.render = render
+    }
+
+    /// The answer the current task's writes should remember, if any.
+    @TaskLocal public static var current: AnswerToRemember?
 }
 
 extension Store {
@@ -54,6 +78,36 @@ extension Store {
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO \(onConflict)
                 """).execute(arguments: [scope, key, answer.fingerprint, answer.status, answer.contentType, answer.body, now])
             try db.cachedStatement(sql: "DELETE FROM idempotency_key WHERE created_at < ?").execute(arguments: [cutoff])
+        }
+    }
+
+    /// Inside a write: remembers `value`'s answer if it is the one the
+    /// current task asked for (`AnswerToRemember`). The first answer stays
+    /// (a PostgreSQL batch run again renders it again, to the same bytes).
+    /// Keys past the retention are dropped here at most every ten minutes
+    /// (`purgeBefore`): once per request would be a statement per check-in.
+    static func remember(_ value: any Sendable, as wanted: AnswerToRemember, _ db: SQLSession, now: String, purgeBefore: String?) throws {
+        guard let answer = try wanted.render(value) else { return }
+        try db.cachedStatement(sql: """
+            INSERT INTO idempotency_key (scope, key, fingerprint, status, content_type, body, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING
+            """).execute(arguments: [wanted.scope, wanted.key, answer.fingerprint, answer.status, answer.contentType, answer.body, now])
+        if let purgeBefore {
+            try db.cachedStatement(sql: "DELETE FROM idempotency_key WHERE created_at < ?").execute(arguments: [purgeBefore])
+        }
+    }
+}
+
+/// When answers remembered in a batch last dropped the keys past the retention.
+final class AnswerPurge: Sendable {
+    private let last = Mutex(Date.distantPast)
+
+    /// The cutoff to drop keys before, once every ten minutes; nil between.
+    func cutoff(at now: Date) -> String? {
+        last.withLock { last in
+            guard now.timeIntervalSince(last) >= 600 else { return nil }
+            last = now
+            return Timestamp.string(now.addingTimeInterval(-Store.idempotencyRetention))
         }
     }
 }

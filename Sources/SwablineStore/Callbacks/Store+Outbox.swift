@@ -63,44 +63,57 @@ extension Store {
     /// record sets the real next time; a node that dies mid-send leaves the
     /// message to be sent again, with the same `webhook-id`, once the lease
     /// runs out.
+    ///
+    /// Whether anything is due is first asked of a reader: an idle outbox
+    /// costs the writer nothing (each node polls twice a second, and on
+    /// PostgreSQL every write takes the nodes' turn).
     public func dueCallbacks(limit: Int, window: Int) async throws -> [CallbackMessage] {
-        let lease = Timestamp.string(clock().addingTimeInterval(Self.callbackLease))
+        let date = clock()
+        let lease = Timestamp.string(date.addingTimeInterval(Self.callbackLease))
+        let seen = Timestamp.string(date)
+        guard try await read({ db in try !Self.due(db, now: seen, limit: limit, window: window).isEmpty }) else { return [] }
         return try await write { db, now in
-            let subscribers = try SubscriberRow.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT * FROM subscriber
-                    WHERE removed_at IS NULL AND (paused_until IS NULL OR paused_until <= ?)
-                    """), arguments: [now])
-            var due: [CallbackMessage] = []
-            for subscriber in subscribers {
-                var secrets = [subscriber.secret]
-                if let previous = subscriber.previousSecret, let until = subscriber.previousExpiresAt, until > now {
-                    secrets.append(previous)
-                }
-                var seenKeys: Set<String> = []
-                var taken = 0
-                let rows = try OutboxRecord.fetchAll(
-                    db.cachedStatement(sql: """
-                        SELECT * FROM outbox
-                        WHERE subscriber_id = ? AND state = \(OutboxState.pending.sqlLiteral) ORDER BY id LIMIT ?
-                        """), arguments: [subscriber.id, window])
-                for row in rows where taken < limit {
-                    let key = row.orderingKey
-                    // Only the oldest pending message of a key may go; later ones wait behind it.
-                    guard seenKeys.insert(key).inserted else { continue }
-                    guard row.nextAttemptAt <= now else { continue }
-                    due.append(CallbackMessage(
-                        id: row.id, subscriber: subscriber.id, url: subscriber.url, secrets: secrets,
-                        messageID: row.messageID, event: row.event, orderingKey: key, body: row.body, format: subscriber.format,
-                        attempts: row.attempts))
-                    taken += 1
-                }
-            }
+            let due = try Self.due(db, now: now, limit: limit, window: window)
             for message in due {
                 try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?").execute(arguments: [lease, message.id])
             }
             return due
         }
+    }
+
+    /// The messages due at `now`: up to `limit`, the oldest of each ordering key, from each subscriber's oldest `window`.
+    private static func due(_ db: SQLSession, now: String, limit: Int, window: Int) throws -> [CallbackMessage] {
+        let subscribers = try SubscriberRow.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT * FROM subscriber
+                WHERE removed_at IS NULL AND (paused_until IS NULL OR paused_until <= ?)
+                """), arguments: [now])
+        var due: [CallbackMessage] = []
+        for subscriber in subscribers {
+            var secrets = [subscriber.secret]
+            if let previous = subscriber.previousSecret, let until = subscriber.previousExpiresAt, until > now {
+                secrets.append(previous)
+            }
+            var seenKeys: Set<String> = []
+            var taken = 0
+            let rows = try OutboxRecord.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT * FROM outbox
+                    WHERE subscriber_id = ? AND state = \(OutboxState.pending.sqlLiteral) ORDER BY id LIMIT ?
+                    """), arguments: [subscriber.id, window])
+            for row in rows where taken < limit {
+                let key = row.orderingKey
+                // Only the oldest pending message of a key may go; later ones wait behind it.
+                guard seenKeys.insert(key).inserted else { continue }
+                guard row.nextAttemptAt <= now else { continue }
+                due.append(CallbackMessage(
+                    id: row.id, subscriber: subscriber.id, url: subscriber.url, secrets: secrets,
+                    messageID: row.messageID, event: row.event, orderingKey: key, body: row.body, format: subscriber.format,
+                    attempts: row.attempts))
+                taken += 1
+            }
+        }
+        return due
     }
 
     /// Records how a round of attempts went, in one transaction: delivered
@@ -211,9 +224,16 @@ extension Store {
 
     /// Forgets delivered messages finished before `age` seconds ago, a
     /// bounded number at a time so the writer is never held long. Pending and
-    /// dead messages are never pruned. Returns how many went.
+    /// dead messages are never pruned. Returns how many went. Asks a reader
+    /// first, so that nothing to prune costs the writer nothing.
     public func pruneDeliveredCallbacks(olderThan age: TimeInterval, limit: Int) async throws -> Int {
         let cutoff = Timestamp.string(clock().addingTimeInterval(-age))
+        let anyDue = try await read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM outbox WHERE state = \(OutboxState.delivered.sqlLiteral) AND finished_at < ? LIMIT 1"),
+                arguments: [cutoff]) != nil
+        }
+        guard anyDue else { return 0 }
         return try await write { db, _ in
             try db.cachedStatement(
                 sql: """
