@@ -40,6 +40,18 @@ extension Store {
         return round.info
     }
 
+    /// The current round of a site that exists: `site_not_found` for an
+    /// unknown site, `no_round` before its first round. One statement on
+    /// the gate's path, where both are there.
+    func currentRound(_ db: SQLSession, ofSite site: String) throws -> RoundInfo {
+        do {
+            return try Self.currentRound(db, site: site)
+        } catch {
+            _ = try self.site(db, site)
+            throw error
+        }
+    }
+
     /// A round the site entered (`round_not_found` otherwise), or its current one.
     static func siteRound(_ db: SQLSession, site: String, round: Int64?) throws -> RoundInfo {
         guard let round else { return try currentRound(db, site: site) }

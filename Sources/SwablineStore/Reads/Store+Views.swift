@@ -32,20 +32,22 @@ extension Store {
             db.cachedStatement(sql: "SELECT t.*, rd.name AS round_name FROM ticket t JOIN round rd ON rd.id = t.round_id WHERE t.id = ?"),
             arguments: [id])!
         let ticket = row.ticket
-        var position: Int?
-        if ticket.status == .waiting {
-            // People ahead in calling order: the priority lane first, then by check-in.
-            position = try Int.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = ?
-                      AND (lane = ? AND ? = ? OR lane = ? AND id < ?)
-                    """),
-                arguments: [ticket.roundID, ticket.siteID, TicketStatus.waiting, Lane.priority, ticket.lane, Lane.normal, ticket.lane, id])
-        }
+        let position = ticket.status == .waiting
+            ? try waitingAhead(db, round: ticket.roundID, site: ticket.siteID, lane: ticket.lane, ticket: id) : nil
         return TicketView(
             number: ticket.number, label: ticket.label, lane: ticket.lane, status: ticket.status,
             position: position, station: ticket.stationID, checkedInAt: ticket.checkedInAt, round: row.roundName,
             referred: ticket.referred)
+    }
+
+    /// People ahead of a waiting ticket in calling order: the priority lane first, then by check-in.
+    static func waitingAhead(_ db: SQLSession, round: Int64, site: String, lane: Lane, ticket id: Int64) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT count(*) FROM ticket WHERE round_id = ? AND site_id = ? AND status = ?
+                  AND (lane = ? AND ? = ? OR lane = ? AND id < ?)
+                """),
+            arguments: [round, site, TicketStatus.waiting, Lane.priority, lane, Lane.normal, lane, id]) ?? 0
     }
 
     static func tubeRow(_ db: SQLSession, code: String) throws -> CountedTube? {

@@ -47,7 +47,7 @@ extension Store {
         let issued = try issueTicket(
             db, round: tube.tube.roundID, site: tube.tube.siteID, resident: resident.id, priority: resident.priority, by: actor,
             now: now, where: "at station \(tube.tube.stationID)")
-        return (true, issued)
+        return (true, issued.id)
     }
 
     /// The facts the core's `SampleAdmission` decides on: the tube, the
