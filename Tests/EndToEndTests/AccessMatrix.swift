@@ -275,12 +275,10 @@ extension TestServer {
         try await target.writeDirectly { db in
             try db.execute(sql: "SET LOCAL session_replication_role = replica")
             for (table, columns, rows, identity) in tables {
-                let placeholders = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
                 for start in stride(from: 0, to: rows.count, by: 200) {
                     let chunk = rows[start..<min(start + 200, rows.count)]
                     try db.execute(
-                        sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-                            + Array(repeating: placeholders, count: chunk.count).joined(separator: ", "),
+                        sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(MultiRow.values(chunk.count, columns: columns.count))",
                         arguments: SQLArguments(Array(chunk.joined())))
                 }
                 if let identity {

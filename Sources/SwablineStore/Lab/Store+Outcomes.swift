@@ -45,15 +45,19 @@ extension Store {
                 db, result: result, mode: mode, round: round, members: members.map { ($0.residentID, $0.sampleID) }, now: now)
             if result == .positive { try applyResultToIsolation(db, tube: tube, round: round, now: now) }
         }
-        let subscribers = try callbackSubscribers(db, of: .residentOutcome)
-        for (resident, outcome) in outcomes {
+        // Every member's outcome in one statement (a tube's members are distinct residents).
+        if !outcomes.isEmpty {
+            var arguments = SQLArguments()
+            for (resident, outcome) in outcomes { arguments += [round, resident, outcome, bySample[resident], now] }
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES \(MultiRow.values(outcomes.count, columns: 5))
                     ON CONFLICT (round_id, resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
                       updated_at = excluded.updated_at
-                    """).execute(
-                arguments: [round, resident, outcome, bySample[resident], now])
+                    """).execute(arguments: arguments)
+        }
+        let subscribers = try callbackSubscribers(db, of: .residentOutcome)
+        for (resident, outcome) in outcomes {
             try enqueueCallback(db, event: .residentOutcome, subscribers: subscribers, orderingKey: "resident:\(resident)", now: now) {
                 let who = try OutcomeCallbackRow.fetchOne(
                     db.cachedStatement(sql: """

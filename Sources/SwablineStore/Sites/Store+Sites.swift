@@ -101,7 +101,7 @@ extension Store {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO household (site_id, key, building, unit, room) VALUES \(rows(chunk.count, columns: 5))
+                    INSERT INTO household (site_id, key, building, unit, room) VALUES \(MultiRow.values(chunk.count, columns: 5))
                     ON CONFLICT (site_id, key) DO NOTHING
                     """, arguments: arguments)
             // Only these households' ids: a walk-in must not read the whole site's.
@@ -123,19 +123,13 @@ extension Store {
                 sql: """
                     INSERT INTO resident (code, site_id, household_id, name, id_number, phone, priority, single_tube, walk_in, registered_at,
                       homebound)
-                    VALUES \(rows(chunk.count, columns: 11))
+                    VALUES \(MultiRow.values(chunk.count, columns: 11))
                     ON CONFLICT (code) DO UPDATE SET household_id = excluded.household_id, name = excluded.name,
                       id_number = excluded.id_number, phone = excluded.phone, priority = excluded.priority,
                       single_tube = excluded.single_tube, homebound = CASE WHEN resident.homebound = 1 OR excluded.homebound = 1 THEN 1 ELSE 0 END
                     WHERE resident.site_id = excluded.site_id
                     """, arguments: arguments)
         }
-    }
-
-    /// `(?, ?, …), (?, ?, …), …`: the VALUES of a multi-row insert.
-    private static func rows(_ count: Int, columns: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        return Array(repeating: row, count: count).joined(separator: ", ")
     }
 
     /// The site's definition as stored, or `site_not_found`.
