@@ -2,7 +2,10 @@
 # Restart after kill -9 on a city-sized store: fills a database with RESIDENTS
 # residents (default 25 million, in households of three), starts the release
 # server on it, drives check-ins, kills it with SIGKILL mid-load, starts it
-# again and times how long until it answers. Loopback only, bounded.
+# again and times how long until it answers; then drives DURATION seconds of
+# check-ins spread over the whole store (wrk, Benchmarks/http/city.lua) and
+# reports the server's resident set size (VmRSS now, VmHWM its peak).
+# Loopback only, bounded.
 #
 #   Benchmarks/restart.sh                  # 25,000,000 residents (a few minutes to fill)
 #   RESIDENTS=1000000 Benchmarks/restart.sh
@@ -59,6 +62,12 @@ sleep 0.2; kill -9 "$pid"; wait 2>/dev/null || true
 start=$(python3 -c 'import time; print(time.time())'); serve; again=$(ready_after "$start")
 check=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{"resident_code":"C000000500"}' http://127.0.0.1:18090/v1/sites/bench0/checkins)
-echo "| store | first start | restart after kill -9 | check-in after restart |"
-echo "| --- | --- | --- | --- |"
-echo "| $(printf "%'d" "$residents") residents | ${first} s | ${again} s | HTTP $check |"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+load=$(SWABLINE_TOKEN=$token SWABLINE_RESIDENTS=$residents \
+  wrk -t2 -c64 -d"${DURATION:-10}s" --timeout 10s -s Benchmarks/http/city.lua http://127.0.0.1:18090 | grep '^RESULT')
+mb() { awk -v key="$1:" '$1 == key { printf "%d", $2 / 1024 }' "/proc/$pid/status"; }
+rss=$(mb VmRSS); peak=$(mb VmHWM)
+rate=$(python3 -c "r='$load'; f=dict(x.split('=') for x in r.split()[1:]); print(round(float(f['requests']) / float(f['seconds'])))")
+echo "| store | first start | restart after kill -9 | check-in after restart | check-ins over the whole store, 64 connections | RSS after, peak |"
+echo "| --- | --- | --- | --- | --- | --- |"
+echo "| $(printf "%'d" "$residents") residents | ${first} s | ${again} s | HTTP $check | $rate/s ($load) | $rss MB, $peak MB |"
