@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SwablineCore
 
 /// The key a lab puts in MSH-8 of every HL7 message it sends over MLLP.
 ///
@@ -11,7 +12,7 @@ import Foundation
 public enum MLLPKey {
     public static func derive(fromSecret secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("swabline mllp key v1".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return "mllp_" + mac.prefix(20).map { String(format: "%02x", $0) }.joined()
+        return "mllp_" + Hex.string(mac.prefix(20))
     }
 
     /// Whether `given` is the key of one of the lab's current secrets, compared in constant time.

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Synchronization
+import SwablineCore
 import SwablineStore
 
 extension HTTPField.Name {
@@ -40,7 +41,7 @@ struct IdempotentAnswers: Sendable {
         var digest = SHA256()
         digest.update(data: Data("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         digest.update(data: Data(buffer: body))
-        return digest.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(digest.finalize())
     }
 
     /// The remembered answer for `key`, or `run`'s answer, remembered.

@@ -76,7 +76,7 @@ extension LabEvent {
                 if let code = posted.code { text += "\t\(code)" }
             }
         }
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.string(SHA256.hash(data: Data(text.utf8)))
     }
 }
 
