@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SwablineCore
+import SwablineTestSupport
 import Testing
 @testable import SwablineStore
 
@@ -8,6 +9,28 @@ import Testing
 /// and an address names one household.
 @Suite("The gate comes first; a walk-in's address names one household")
 struct GateTests {
+    @Test("a check-in at a site that does not exist is site_not_found, and before the site's first round no_round; nothing changes")
+    func noSiteNoRound() async throws {
+        let f = try await Fixture.make()
+        let before = try await f.fingerprint()
+        await #expect(throws: StoreError.notFound(kind: .site, code: "nowhere")) {
+            try await f.store.checkIn(site: "nowhere", code: "FFY000005", walkIn: nil, priority: false, by: .staff(token: 0, site: "nowhere"))
+        }
+        #expect(try await f.fingerprint() == before)
+
+        // Sites loaded, no round opened yet.
+        let directory = f.directory.appendingPathComponent("no-round")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try await TestDatabase.store(in: directory)
+        _ = try await store.importSites(SiteDirectory.load(Fixture.sitesPath).sites)
+        let staff = try await store.actor(forToken: try await store.createToken(role: .staff, site: Fixture.site, label: nil).token)!
+        let unchanged = try await store.fingerprint()
+        await #expect(throws: StoreError.conflict(.noRound)) {
+            try await store.checkIn(site: Fixture.site, code: "FFY000005", walkIn: nil, priority: false, by: staff)
+        }
+        #expect(try await store.fingerprint() == unchanged)
+    }
+
     @Test("a resident who never checked in is refused at the station, and nothing changes")
     func notCheckedIn() async throws {
         let f = try await Fixture.make()

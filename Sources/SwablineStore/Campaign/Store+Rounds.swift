@@ -46,9 +46,11 @@ extension Store {
     func currentRound(_ db: SQLSession, ofSite site: String) throws -> RoundInfo {
         do {
             return try Self.currentRound(db, site: site)
-        } catch {
+        } catch StoreError.conflict(.noRound) {
+            // Only here: after a database error PostgreSQL's transaction is aborted, and a
+            // second statement would hide that error (a serialization failure to re-run).
             _ = try self.site(db, site)
-            throw error
+            throw StoreError.conflict(.noRound)
         }
     }
 
