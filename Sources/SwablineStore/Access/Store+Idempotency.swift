@@ -66,32 +66,36 @@ extension Store {
     /// the table stays the size of two days of POSTs.
     public func rememberAnswer(scope: String, key: String, _ answer: RememberedAnswer, replacing: Bool = false) async throws {
         let cutoff = Timestamp.string(clock().addingTimeInterval(-Self.idempotencyRetention))
+        try await write { db, now in
+            try Self.store(answer, scope: scope, key: key, replacing: replacing, db, now: now, purgeBefore: cutoff)
+        }
+    }
+
+    /// Inside a write: remembers `value`'s answer if it is the one the
+    /// current task asked for (`AnswerToRemember`). The first answer stays
+    /// (a PostgreSQL batch run again renders it again; its earlier run was
+    /// rolled back). Keys past the retention are dropped here at most every
+    /// ten minutes (`purgeBefore`): once per request would be a statement
+    /// per check-in.
+    static func remember(_ value: any Sendable, as wanted: AnswerToRemember, _ db: SQLSession, now: String, purgeBefore: String?) throws {
+        guard let answer = try wanted.render(value) else { return }
+        try store(answer, scope: wanted.scope, key: wanted.key, replacing: false, db, now: now, purgeBefore: purgeBefore)
+    }
+
+    /// The one INSERT of an answer, and the drop of keys older than `purgeBefore`.
+    private static func store(
+        _ answer: RememberedAnswer, scope: String, key: String, replacing: Bool, _ db: SQLSession, now: String, purgeBefore: String?
+    ) throws {
         let onConflict = replacing
             ? """
             UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status, content_type = excluded.content_type,
               body = excluded.body, created_at = excluded.created_at
             """
             : "NOTHING"
-        try await write { db, now in
-            try db.cachedStatement(sql: """
-                INSERT INTO idempotency_key (scope, key, fingerprint, status, content_type, body, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO \(onConflict)
-                """).execute(arguments: [scope, key, answer.fingerprint, answer.status, answer.contentType, answer.body, now])
-            try db.cachedStatement(sql: "DELETE FROM idempotency_key WHERE created_at < ?").execute(arguments: [cutoff])
-        }
-    }
-
-    /// Inside a write: remembers `value`'s answer if it is the one the
-    /// current task asked for (`AnswerToRemember`). The first answer stays
-    /// (a PostgreSQL batch run again renders it again, to the same bytes).
-    /// Keys past the retention are dropped here at most every ten minutes
-    /// (`purgeBefore`): once per request would be a statement per check-in.
-    static func remember(_ value: any Sendable, as wanted: AnswerToRemember, _ db: SQLSession, now: String, purgeBefore: String?) throws {
-        guard let answer = try wanted.render(value) else { return }
         try db.cachedStatement(sql: """
             INSERT INTO idempotency_key (scope, key, fingerprint, status, content_type, body, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING
-            """).execute(arguments: [wanted.scope, wanted.key, answer.fingerprint, answer.status, answer.contentType, answer.body, now])
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO \(onConflict)
+            """).execute(arguments: [scope, key, answer.fingerprint, answer.status, answer.contentType, answer.body, now])
         if let purgeBefore {
             try db.cachedStatement(sql: "DELETE FROM idempotency_key WHERE created_at < ?").execute(arguments: [purgeBefore])
         }

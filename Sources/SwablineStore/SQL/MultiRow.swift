@@ -4,7 +4,11 @@ enum MultiRow {
     /// `(?, ?, …), (?, ?, …), …`: `count` rows of `columns` placeholders,
     /// the VALUES of a multi-row INSERT.
     static func values(_ count: Int, columns: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        return Array(repeating: row, count: count).joined(separator: ", ")
+        Array(repeating: list(columns), count: count).joined(separator: ", ")
+    }
+
+    /// `(?, ?, …)`: `count` placeholders, one row's VALUES or an `IN` list.
+    static func list(_ count: Int) -> String {
+        "(" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
 }

@@ -105,8 +105,7 @@ extension Store {
                     ON CONFLICT (site_id, key) DO NOTHING
                     """, arguments: arguments)
             // Only these households' ids: a walk-in must not read the whole site's.
-            let keys = "(" + Array(repeating: "?", count: chunk.count).joined(separator: ", ") + ")"
-            try db.cachedStatement(sql: "SELECT key, id FROM household WHERE site_id = ? AND key IN \(keys)").forEachRow(
+            try db.cachedStatement(sql: "SELECT key, id FROM household WHERE site_id = ? AND key IN \(MultiRow.list(chunk.count))").forEachRow(
                 arguments: [site] + SQLArguments(chunk.map(\.household))
             ) { row in
                 householdIDs[row[0]] = row[1]
