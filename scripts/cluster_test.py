@@ -57,7 +57,7 @@ def main():
     parser.add_argument("--lab-clients", type=int, default=2, help="threads posting lab results")
     parser.add_argument("--tubes", type=int, default=120, help="tubes prepared for results before the load")
     parser.add_argument("--load-seconds", type=float, default=30, help="load in all; the node dies at a quarter, the primary at half")
-    parser.add_argument("--base-port", type=int, default=55460, help="the monitor's port; the two database servers take the next two")
+    parser.add_argument("--base-port", type=int, default=25460, help="the monitor's port; the two database servers take the next two")
     parser.add_argument("--seed", type=int, default=2022)
     args = parser.parse_args()
     if not (2 <= args.nodes <= 8 and 1 <= args.clients <= 64 and 0 <= args.tubes <= 5_000 and 4 <= args.load_seconds <= 300):

@@ -56,6 +56,8 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Benchmarks", "http"))
 from make_site import id_number  # noqa: E402  (valid, unique synthetic ID numbers)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from loopback import unused_port  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 SITES = ["fangfeiyuan", "huaxiali", "xianghe-xincheng"]
@@ -129,7 +131,7 @@ def wait_ready(port, process, log, limit=30.0):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
                 if reply.status == 200:
                     return time.time() - start
-        except OSError:
+        except CONNECTION_ERRORS:
             time.sleep(0.01)
     raise SystemExit("the server never answered /healthz")
 
@@ -147,10 +149,10 @@ def site_configs(sites_folder):
 
 
 def start_server(binary, database, sites_folder, log, rng):
-    """Starts `swabline serve` on a random loopback port (another one if that is taken) and waits until it answers.
+    """Starts `swabline serve` on a random loopback port below the ephemeral range (another one if that is taken) and waits until it answers.
     Returns (process, port, seconds to ready)."""
     for attempt in range(5):
-        port = rng.randint(20000, 50000)
+        port = unused_port(rng)
         with open(log, "w") as out:
             process = subprocess.Popen(
                 [binary, "serve", "--port", str(port), "--db", database, "--sites", sites_folder, "--log-level", "error"],

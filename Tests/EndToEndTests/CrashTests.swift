@@ -48,7 +48,10 @@ struct ServerProcess {
         database: String, log: URL? = nil, logLevel: String = "warning", arguments extra: [String] = []
     ) async throws -> ServerProcess {
         for _ in 0..<5 {
-            let port = Int.random(in: 20_000..<60_000)
+            // Below Linux's ephemeral range (32768–60999): polling a port no one
+            // listens on yet can otherwise be given that same port as the
+            // client's source and connect to itself (scripts/loopback.py).
+            let port = Int.random(in: 10_000..<32_768)
             let process = Process()
             process.executableURL = binary
             process.arguments = ["serve", "--port", String(port), "--db", database, "--sites",

@@ -12,23 +12,24 @@ it is used, so a script that drives no browser does not need it.
 """
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+import http.client
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+from loopback import unused_port  # noqa: E402
 SITES = os.path.join(REPO, "sites")
 SHOTS = os.path.join(REPO, "Tests", "browser", "screenshots")
 
 
 def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on now, below the ephemeral
+    range so that polling it can never connect a client to itself (scripts/loopback.py)."""
+    return unused_port()
 
 
 def answers_healthz(port, seconds, timeout=1, pause=0.1):
@@ -40,7 +41,7 @@ def answers_healthz(port, seconds, timeout=1, pause=0.1):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout) as reply:
                 if reply.status == 200:
                     return True
-        except OSError:
+        except (OSError, http.client.HTTPException):
             time.sleep(pause)
     return False
 
