@@ -154,6 +154,28 @@ struct SiteFilePropertyTests {
         }
     }
 
+    @Test("the store's own reading of a time agrees with Foundation's, offsets and fractions included")
+    func timestampsAgreeWithFoundation() async {
+        let offsets = ["Z", "z", "+08:00", "-05:30", "+00:00", "-00:00", "+14:00"]
+        let fractions = ["", ".5", ".073", ".999", ".123456", ".000000001"]
+        await propertyCheck(count: 500, input: Gen.int(in: -2_208_988_800...4_102_444_800)) { seconds in
+            let base = String(Timestamp.string(Date(timeIntervalSince1970: Double(seconds))).prefix(19))
+            for zone in offsets {
+                for fraction in fractions {
+                    let text = base + fraction + zone
+                    let ours = Timestamp.fields(Array(text.utf8))
+                    let foundation = Timestamp.foundationDate(text)
+                    #expect(ours != nil, "\(text) left to Foundation")
+                    if let ours, let foundation { #expect(abs(ours.timeIntervalSince(foundation)) < 0.000_5, "\(text)") }
+                }
+            }
+        }
+        for text in ["2023-02-29T00:00:00Z", "2022-13-01T00:00:00Z", "2022-04-31T00:00:00Z", "2016-12-31T23:59:60Z", "1899-12-31T23:00:00Z"] {
+            #expect(Timestamp.fields(Array(text.utf8)) == nil, "\(text) is Foundation's to decide")
+        }
+        #expect(Timestamp.fields(Array("2024-02-29T12:00:00+08:00".utf8)) == Timestamp.foundationDate("2024-02-29T12:00:00+08:00"))
+    }
+
     /// Found by the round-trip property above: Foundation's formatter cuts
     /// the fraction, so a lab's "….073Z" was stored as "….072Z", and each
     /// further read and write could lose another millisecond.

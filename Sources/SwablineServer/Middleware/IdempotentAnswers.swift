@@ -57,16 +57,13 @@ struct IdempotentAnswers: Sendable {
         run: () async throws -> Response
     ) async throws -> Response {
         let started = ContinuousClock.now
-        while true {
-            // While this node is answering the first copy, the store has nothing to tell the
-            // others yet: they wait without asking it (ten copies polling every 20 ms were
-            // most of a loaded PostgreSQL's work, and the first copy's answer came late).
-            if !inFlight.contains(scope, key) {
-                if let first = try await store.rememberedAnswer(scope: scope, key: key, within: replayWithin) {
-                    return try Self.replay(first, fingerprint: fingerprint)
-                }
-                if inFlight.claim(scope, key) { break }
-            }
+        // The key is claimed before the store is asked, and the store is asked
+        // once: a copy that finished before the claim has its answer stored
+        // (it releases the key only after remembering), and no copy on this
+        // node can finish after it. While this node answers the first copy,
+        // the others wait without asking the store (ten copies polling every
+        // 20 ms were most of a loaded PostgreSQL's work).
+        while !inFlight.claim(scope, key) {
             guard case let .wait(bound) = whileRunning, ContinuousClock.now - started < bound else {
                 throw Problem(.conflict, code: "idempotency_key_in_flight",
                     detail: "A request with this Idempotency-Key is still being answered; retry in a moment.")
@@ -74,7 +71,6 @@ struct IdempotentAnswers: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         defer { inFlight.release(scope, key) }
-        // A copy that finished between the lookup and the claim.
         if let first = try await store.rememberedAnswer(scope: scope, key: key, within: replayWithin) {
             return try Self.replay(first, fingerprint: fingerprint)
         }

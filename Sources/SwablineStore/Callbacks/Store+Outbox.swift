@@ -29,6 +29,22 @@ extension Store {
             arguments: [",\(event.rawValue),", lab, lab])
     }
 
+    /// The subscribers of each event, looked up at most once per
+    /// transaction: a lab delivery of 500 tubes asks twice (tube and
+    /// outcome callbacks), not a thousand times. It lives inside one write
+    /// closure, so a re-run (PostgreSQL's SERIALIZABLE retry) starts afresh
+    /// and it never outlives the transaction whose reads it holds.
+    final class Subscribers {
+        private var known: [CallbackEvent: [Int64]] = [:]
+
+        func of(_ event: CallbackEvent, _ db: SQLSession) throws -> [Int64] {
+            if let ids = known[event] { return ids }
+            let ids = try Store.callbackSubscribers(db, of: event)
+            known[event] = ids
+            return ids
+        }
+    }
+
     /// Writes one message per subscriber of `event` (looked up here unless
     /// given), inside the caller's transaction. `data` is only built when
     /// somebody subscribed.

@@ -12,10 +12,15 @@ extension Store {
             ?? .cleared
     }
 
-    /// Applies one event to a resident's standing and writes it if it changed. Returns the new state.
+    /// Applies one event to a resident's standing and writes it if it
+    /// changed. Returns the new state. `known` is the standing the caller
+    /// read in this transaction (a tube's members come with theirs), so it
+    /// is not read again.
     @discardableResult
-    static func applyStanding(_ db: SQLSession, resident: Int64, _ event: StandingEvent, round: Int64, now: String) throws -> StandingState {
-        let before = try standingState(db, resident: resident)
+    static func applyStanding(
+        _ db: SQLSession, resident: Int64, _ event: StandingEvent, round: Int64, now: String, known: StandingState? = nil
+    ) throws -> StandingState {
+        let before = try known ?? standingState(db, resident: resident)
         let after = before.after(event)
         guard after != before else { return before }
         try db.cachedStatement(sql: """
@@ -28,18 +33,25 @@ extension Store {
 
     /// What a tube's result does to its members' standings, and to their
     /// households' when a single tube is positive (household contacts).
+    /// Each member's standing is the one read with the tube's members, not
+    /// read again: a tube's members are distinct residents, and household
+    /// contacts are touched only for a single tube, whose one member is
+    /// done by then, so nothing written here changes a standing still to
+    /// be taken from `members`.
     static func applyResultToStandings(
-        _ db: SQLSession, result: TubeResult, mode: TubeMode, round: Int64, members: [(resident: Int64, sample: Int64)], now: String
+        _ db: SQLSession, result: TubeResult, mode: TubeMode, round: Int64, members: [TubeMemberRow], now: String
     ) throws {
         for member in members {
-            try applyStanding(db, resident: member.resident, .result(result, mode: mode, sample: member.sample), round: round, now: now)
+            try applyStanding(
+                db, resident: member.residentID, .result(result, mode: mode, sample: member.sampleID), round: round, now: now,
+                known: member.standing)
             guard result == .positive, !mode.isPooled else { continue }
             for contact in try Int64.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT o.id FROM resident r JOIN resident o ON o.household_id = r.household_id AND o.id <> r.id WHERE r.id = ?
-                    """), arguments: [member.resident])
+                    """), arguments: [member.residentID])
             {
-                try applyStanding(db, resident: contact, .householdPositive(sample: member.sample), round: round, now: now)
+                try applyStanding(db, resident: contact, .householdPositive(sample: member.sampleID), round: round, now: now)
             }
         }
     }

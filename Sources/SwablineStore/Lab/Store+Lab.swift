@@ -167,11 +167,13 @@ extension Store {
                 answer = LabDeliveryAnswer(type: "box.received", box: try Self.boxView(db, code: box))
             case let .tubeResults(results):
                 var fates: [LabDeliveryAnswer.Fate] = []
+                let subscribers = Subscribers()
                 for posted in results {
                     let fate: ResultFate
                     do {
-                        try Self.checkTestedAt(db, posted, lab: lab, now: now)
-                        fate = try Self.applyResult(db, posted, lab: lab, webhookID: webhookID, now: now)
+                        let tube = try Self.labTube(db, posted.tube, lab: lab)
+                        try Self.checkTestedAt(posted, firstSwab: tube?.firstSampledAt, now: now)
+                        fate = try Self.applyResult(db, posted, to: tube?.tube, lab: lab, webhookID: webhookID, now: now, subscribers: subscribers)
                     } catch StoreError.rule(.testedAtOutOfRange) where !timesRefuseDelivery {
                         fate = .testedAtOutOfRange
                     }
@@ -208,32 +210,36 @@ extension Store {
     }
 
     /// Refuses a `tested_at` that cannot be true: in the future, or before
-    /// the tube's first swab, past the allowed clock skew.
-    static func checkTestedAt(_ db: SQLSession, _ posted: PostedResult, lab: String, now: String) throws {
+    /// the tube's first swab (`firstSwab`, nil for a tube this lab was never
+    /// sent), past the allowed clock skew.
+    static func checkTestedAt(_ posted: PostedResult, firstSwab: String?, now: String) throws {
         guard let testedAt = Timestamp.date(posted.testedAt), let received = Timestamp.date(now) else { return }
-        // Only a tube shipped to this lab says when it was sampled: another lab's tube is `unknown_tube` (rule 7).
-        let firstSwab = try String.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT min(s.sampled_at) FROM sample s JOIN tube t ON t.code = s.tube_code JOIN box b ON b.code = t.box_code
-                WHERE s.tube_code = ? AND b.lab_id = ?
-                """), arguments: [posted.tube, lab]
-        ).flatMap(Timestamp.date)
-        if let problem = ResultMatching.testedAtProblem(tube: posted.tube, testedAt: testedAt, firstSampledAt: firstSwab, now: received) {
+        if let problem = ResultMatching.testedAtProblem(
+            tube: posted.tube, testedAt: testedAt, firstSampledAt: firstSwab.flatMap(Timestamp.date), now: received)
+        {
             throw StoreError.rule(problem)
         }
     }
 
-    /// A tube shipped to this lab, or nil: another lab's tube is unknown to it (rule 7).
-    static func labTube(_ db: SQLSession, _ code: String, lab: String) throws -> TubeRecord? {
-        try TubeRecord.fetchOne(
-            db.cachedStatement(sql: "SELECT t.* FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?"),
+    /// A tube shipped to this lab with its first swab's time, or nil:
+    /// another lab's tube is unknown to it (rule 7), and does not say when it
+    /// was sampled either.
+    static func labTube(_ db: SQLSession, _ code: String, lab: String) throws -> LabTubeRow? {
+        try LabTubeRow.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT t.*, (SELECT min(s.sampled_at) FROM sample s WHERE s.tube_code = t.code) AS first_sampled_at
+                FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?
+                """),
             arguments: [code, lab])
     }
 
-    /// Applies one tube's result (rule 4: exactly once; a conflicting one is
-    /// kept as an anomaly, never overwrites) and updates its members' outcomes.
-    static func applyResult(_ db: SQLSession, _ posted: PostedResult, lab: String, webhookID: String, now: String) throws -> ResultFate {
-        let tube = try labTube(db, posted.tube, lab: lab)
+    /// Applies one tube's result to `tube` (the lab's tube by that code, or
+    /// nil) (rule 4: exactly once; a conflicting one is kept as an anomaly,
+    /// never overwrites) and updates its members' outcomes.
+    static func applyResult(
+        _ db: SQLSession, _ posted: PostedResult, to tube: TubeRecord?, lab: String, webhookID: String, now: String,
+        subscribers: Subscribers
+    ) throws -> ResultFate {
         let recorded = tube?.result
         let fate = ResultMatching.fate(of: posted.result, state: tube?.state, recorded: recorded)
         switch fate {
@@ -245,8 +251,10 @@ extension Store {
             try recordCustody(db, subject: .tube, code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
             try decideOutcomes(
                 db, tube: posted.tube, round: tube.roundID, mode: tube.mode,
-                cause: .labResult(posted.result, testedAt: posted.testedAt), now: now)
-            try enqueueCallback(db, event: .tubeResulted, orderingKey: "tube:\(posted.tube)", now: now) {
+                cause: .labResult(posted.result, testedAt: posted.testedAt), now: now, subscribers: subscribers)
+            try enqueueCallback(
+                db, event: .tubeResulted, subscribers: try subscribers.of(.tubeResulted, db), orderingKey: "tube:\(posted.tube)", now: now
+            ) {
                 try tubeView(db, code: posted.tube)
             }
         case .anomaly:
@@ -305,7 +313,7 @@ extension Store {
     /// `resident.outcome` and `tube.rejected` callbacks. A second rejection
     /// changes nothing; a tube with a result keeps it.
     static func rejectTube(_ db: SQLSession, _ rejection: PostedRejection, lab: String, now: String) throws -> ResultFate {
-        let tube = try labTube(db, rejection.tube, lab: lab)
+        let tube = try labTube(db, rejection.tube, lab: lab)?.tube
         let fate = ResultMatching.rejectionFate(state: tube?.state)
         guard fate == .applied, let tube else { return fate }
         let actor = Actor.lab(id: lab)

@@ -25,12 +25,19 @@ extension Store {
     /// a `resident.outcome` callback for each in the outbox, all in the
     /// caller's transaction. A member decided by a later sample keeps that
     /// outcome; an unreadable retest keeps a pool-positive member so
-    /// (`ResultMatching.outcomes`).
-    static func decideOutcomes(_ db: SQLSession, tube: String, round: Int64, mode: TubeMode, cause: OutcomeCause, now: String) throws {
+    /// (`ResultMatching.outcomes`). The members, their outcomes and their
+    /// standings are one read; `subscribers` carries the outbox's lookups
+    /// across the tubes of one transaction.
+    static func decideOutcomes(
+        _ db: SQLSession, tube: String, round: Int64, mode: TubeMode, cause: OutcomeCause, now: String,
+        subscribers: Subscribers = Subscribers()
+    ) throws {
         let members = try TubeMemberRow.fetchAll(
             db.cachedStatement(sql: """
-                SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status FROM sample s
+                SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status,
+                  st.status AS standing, st.decided_by_sample AS standing_decided_by_sample FROM sample s
                 LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
+                LEFT JOIN standing st ON st.resident_id = s.resident_id
                 WHERE s.tube_code = ?
                 """),
             arguments: [tube])
@@ -41,8 +48,7 @@ extension Store {
                 .init(resident: $0.residentID, sampleSequence: $0.sampleID, decidedBySequence: $0.decidedBySample, current: $0.current)
             })
         if case let .labResult(result, _) = cause {
-            try applyResultToStandings(
-                db, result: result, mode: mode, round: round, members: members.map { ($0.residentID, $0.sampleID) }, now: now)
+            try applyResultToStandings(db, result: result, mode: mode, round: round, members: members, now: now)
             if result == .positive { try applyResultToIsolation(db, tube: tube, round: round, now: now) }
         }
         // Every member's outcome in one statement (a tube's members are distinct residents).
@@ -56,9 +62,9 @@ extension Store {
                       updated_at = excluded.updated_at
                     """).execute(arguments: arguments)
         }
-        let subscribers = try callbackSubscribers(db, of: .residentOutcome)
+        let outcomeSubscribers = try subscribers.of(.residentOutcome, db)
         for (resident, outcome) in outcomes {
-            try enqueueCallback(db, event: .residentOutcome, subscribers: subscribers, orderingKey: "resident:\(resident)", now: now) {
+            try enqueueCallback(db, event: .residentOutcome, subscribers: outcomeSubscribers, orderingKey: "resident:\(resident)", now: now) {
                 let who = try OutcomeCallbackRow.fetchOne(
                     db.cachedStatement(sql: """
                         SELECT r.code, r.site_id, (SELECT name FROM round WHERE id = ?) AS round FROM resident r WHERE r.id = ?

@@ -76,18 +76,22 @@ struct OutcomeRecord: RowDecodable, Sendable {
     }
 }
 
-/// A member of a tube whose result is in: their sample, and the outcome it may replace.
+/// A member of a tube whose result is in: their sample, the outcome it may
+/// replace, and their standing (rule 9) as it is before the result.
 struct TubeMemberRow: RowDecodable, Sendable {
     var residentID: Int64
     var sampleID: Int64
     var decidedBySample: Int64?
     var current: Outcome?
+    var standing: StandingState
 
     enum Columns {
         static let residentID = Column("resident_id")
         static let sampleID = Column("sample_id")
         static let decidedBySample = Column("decided_by_sample")
         static let status = Column("status")
+        static let standing = Column("standing")
+        static let standingDecidedBySample = Column("standing_decided_by_sample")
     }
 
     init(row: SQLRow) throws {
@@ -95,5 +99,9 @@ struct TubeMemberRow: RowDecodable, Sendable {
         sampleID = try row.decode(forColumn: Columns.sampleID)
         decidedBySample = try row.decode(forColumn: Columns.decidedBySample)
         current = try row.decode(forColumn: Columns.status)
+        let standingStatus: Standing? = try row.decode(forColumn: Columns.standing)
+        standing = try standingStatus.map {
+            StandingState(standing: $0, decidedBySample: try row.decode(forColumn: Columns.standingDecidedBySample))
+        } ?? .cleared
     }
 }

@@ -115,3 +115,15 @@ struct CourierBoxRow: RowDecodable, Sendable {
         oldestSampleAt = try row.decode(forColumn: Columns.oldest)
     }
 }
+
+/// A tube as its lab sees it: the tube, and when its first swab was taken
+/// (nil while it holds none), which a result's `tested_at` cannot precede.
+struct LabTubeRow: RowDecodable, Sendable {
+    var tube: TubeRecord
+    var firstSampledAt: String?
+
+    init(row: SQLRow) throws {
+        tube = try TubeRecord(row: row)
+        firstSampledAt = try row.decode(forColumn: Column("first_sampled_at"))
+    }
+}
