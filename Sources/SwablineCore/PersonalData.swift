@@ -11,7 +11,7 @@ public enum PersonalData {
         guard let expected = nationalIDCheckDigit(String(chars.prefix(17))) else { return "the first 17 characters must be digits" }
         guard chars[17] == expected else { return "check digit is \(chars[17]), expected \(expected)" }
         let year = Int(String(chars[6..<10]))!, month = Int(String(chars[10..<12]))!, day = Int(String(chars[12..<14]))!
-        guard (1900...2100).contains(year), (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day)
+        guard (1900...2100).contains(year), (1...12).contains(month), (1...CivilDate.days(in: month, of: year)).contains(day)
         else { return "holds a birth date that does not exist" }
         return nil
     }
@@ -106,13 +106,5 @@ public enum PersonalData {
         guard chars.count > keepFirst + keepLast else { return String(repeating: "*", count: chars.count) }
         return String(chars.prefix(keepFirst)) + String(repeating: "*", count: chars.count - keepFirst - keepLast)
             + String(chars.suffix(keepLast))
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 }

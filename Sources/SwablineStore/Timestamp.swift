@@ -39,7 +39,7 @@ public enum Timestamp {
         func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1 &- 0x30) } }
         let year = number(0..<4), month = number(5..<7), day = number(8..<10)
         let hour = number(11..<13), minute = number(14..<16), second = number(17..<19)
-        guard year >= 1900, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
+        guard year >= 1900, (1...12).contains(month), day >= 1, day <= CivilDate.days(in: month, of: year),
             hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
@@ -56,26 +56,8 @@ public enum Timestamp {
             guard hours < 24, minutes < 60 else { return nil }
             offset = (bytes[index] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
         }
-        let seconds = daysSince1970(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second - offset
+        let seconds = CivilDate.daysSince1970(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a Gregorian date (Howard Hinnant's `days_from_civil`).
-    private static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// A stored time's wall-clock fields in a site's time zone (pages and

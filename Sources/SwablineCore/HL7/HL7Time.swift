@@ -51,10 +51,10 @@ public struct HL7Time: Sendable, Hashable {
             else { return nil }
             offset = (b[index] == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
         }
-        guard year >= 1, (1...12).contains(month), day >= 1, day <= Self.days(in: month, of: year), hour <= 23, minute <= 59,
+        guard year >= 1, (1...12).contains(month), day >= 1, day <= CivilDate.days(in: month, of: year), hour <= 23, minute <= 59,
             second <= 59
         else { return nil }
-        let days = Self.daysSince1970(year: year, month: month, day: day)
+        let days = CivilDate.daysSince1970(year: year, month: month, day: day)
         wallClock = Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction
         utcOffset = offset
     }
@@ -74,42 +74,11 @@ public struct HL7Time: Sendable, Hashable {
         let local = Int(floor(date.timeIntervalSince1970)) + offset
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let seconds = local - days * 86_400
-        let (year, month, day) = civil(days)
+        let (year, month, day) = CivilDate.civil(days)
         let sign = offset < 0 ? "-" : "+"
         let year4 = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
         return year4 + TwoDigits.text(month) + TwoDigits.text(day) + TwoDigits.text(seconds / 3600)
             + TwoDigits.text(seconds % 3600 / 60) + TwoDigits.text(seconds % 60) + sign + TwoDigits.text(abs(offset) / 3600)
             + TwoDigits.text(abs(offset) % 3600 / 60)
-    }
-
-    static func days(in month: Int, of year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's `days_from_civil`).
-    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The day `days` after 1970-01-01 (`civil_from_days`).
-    static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
