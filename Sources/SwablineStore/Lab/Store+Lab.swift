@@ -168,11 +168,12 @@ extension Store {
             case let .tubeResults(results):
                 var fates: [LabDeliveryAnswer.Fate] = []
                 let subscribers = Subscribers()
+                let received = Timestamp.date(now)
                 for posted in results {
                     let fate: ResultFate
                     do {
                         let tube = try Self.labTube(db, posted.tube, lab: lab)
-                        try Self.checkTestedAt(posted, firstSwab: tube?.firstSampledAt, now: now)
+                        try Self.checkTestedAt(posted, firstSwab: tube?.firstSampledAt, received: received)
                         fate = try Self.applyResult(db, posted, to: tube?.tube, lab: lab, webhookID: webhookID, now: now, subscribers: subscribers)
                     } catch StoreError.rule(.testedAtOutOfRange) where !timesRefuseDelivery {
                         fate = .testedAtOutOfRange
@@ -211,9 +212,10 @@ extension Store {
 
     /// Refuses a `tested_at` that cannot be true: in the future, or before
     /// the tube's first swab (`firstSwab`, nil for a tube this lab was never
-    /// sent), past the allowed clock skew.
-    static func checkTestedAt(_ posted: PostedResult, firstSwab: String?, now: String) throws {
-        guard let testedAt = Timestamp.date(posted.testedAt), let received = Timestamp.date(now) else { return }
+    /// sent), past the allowed clock skew. `received` is the delivery's
+    /// time, read once for all its tubes.
+    static func checkTestedAt(_ posted: PostedResult, firstSwab: String?, received: Date?) throws {
+        guard let testedAt = Timestamp.date(posted.testedAt), let received else { return }
         if let problem = ResultMatching.testedAtProblem(
             tube: posted.tube, testedAt: testedAt, firstSampledAt: firstSwab.flatMap(Timestamp.date), now: received)
         {
