@@ -61,4 +61,23 @@ struct TwoEnginesTests {
         }
         #expect(found == expected)
     }
+
+    @Test("too few or too many values for a statement are refused, a column is found by name, and text is never read as a number, on either engine")
+    func valuesAndColumns() async throws {
+        let f = try await Fixture.make()
+        let sum = "SELECT CAST(? AS INTEGER) + CAST(? AS INTEGER)"
+        // One read each: PostgreSQL ends a transaction at its first error.
+        #expect(try await f.store.read { try Int64.fetchOne($0, sql: sum, arguments: [1, 2]) } == 3)
+        await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: sum, arguments: [1]) } }
+        await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: sum, arguments: [1, 2, 3]) } }
+        await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: "SELECT 'twelve'") } }
+        try await f.store.read { db in
+            let row = try #require(try SQLRow.fetchOne(db, sql: "SELECT 1 AS a, 2 AS b, 'x' AS c"))
+            #expect(try row.decode(Int64.self, forColumn: "a") == 1)
+            #expect(try row.decode(Int64.self, forColumn: "B") == 2)
+            #expect(try row.decode(String?.self, forColumn: "missing") == nil)
+            #expect(throws: SQLError.self) { try row.decode(Int64.self, forColumn: "missing") }
+            #expect(throws: SQLError.self) { try row.decode(Int64.self, forColumn: "c") }
+        }
+    }
 }

@@ -23,29 +23,42 @@ extension Store {
         let before = try known ?? standingState(db, resident: resident)
         let after = before.after(event)
         guard after != before else { return before }
+        try writeStandings(db, [(resident, after)], round: round, now: now)
+        return after
+    }
+
+    /// Writes distinct residents' new standings, all in one statement: a
+    /// pooled tube's ten members are one step for SQLite and one round
+    /// trip to PostgreSQL, not ten (issue #18).
+    static func writeStandings(_ db: SQLSession, _ changes: [(resident: Int64, state: StandingState)], round: Int64, now: String) throws {
+        guard !changes.isEmpty else { return }
+        var arguments = SQLArguments()
+        for (resident, state) in changes { arguments += [resident, state.standing, state.decidedBySample, round, now] }
         try db.cachedStatement(sql: """
-            INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES \(MultiRow.values(changes.count, columns: 5))
             ON CONFLICT (resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
               round_id = excluded.round_id, updated_at = excluded.updated_at
-            """).execute(arguments: [resident, after.standing, after.decidedBySample, round, now])
-        return after
+            """).execute(arguments: arguments)
     }
 
     /// What a tube's result does to its members' standings, and to their
     /// households' when a single tube is positive (household contacts).
     /// Each member's standing is the one read with the tube's members, not
-    /// read again: a tube's members are distinct residents, and household
-    /// contacts are touched only for a single tube, whose one member is
-    /// done by then, so nothing written here changes a standing still to
-    /// be taken from `members`.
+    /// read again, and the members' changes are written together: a tube's
+    /// members are distinct residents, and household contacts are touched
+    /// only for a single tube, whose one member is written by then, so
+    /// nothing written here changes a standing still to be taken from
+    /// `members`.
     static func applyResultToStandings(
         _ db: SQLSession, result: TubeResult, mode: TubeMode, round: Int64, members: [TubeMemberRow], now: String
     ) throws {
+        let changes = members.compactMap { member -> (resident: Int64, state: StandingState)? in
+            let after = member.standing.after(.result(result, mode: mode, sample: member.sampleID))
+            return after == member.standing ? nil : (member.residentID, after)
+        }
+        try writeStandings(db, changes, round: round, now: now)
+        guard result == .positive, !mode.isPooled else { return }
         for member in members {
-            try applyStanding(
-                db, resident: member.residentID, .result(result, mode: mode, sample: member.sampleID), round: round, now: now,
-                known: member.standing)
-            guard result == .positive, !mode.isPooled else { continue }
             for contact in try Int64.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT o.id FROM resident r JOIN resident o ON o.household_id = r.household_id AND o.id <> r.id WHERE r.id = ?

@@ -10,6 +10,8 @@ enum PlaceholderSQL {
         var sql: String
         /// The names behind `$1`, `$2`, … when the statement uses named ones.
         var names: [String]
+        /// How many `?` it had: the values it takes when it names none.
+        var positional = 0
     }
 
     private static let cache = Mutex([String: Translated]())
@@ -81,6 +83,6 @@ enum PlaceholderSQL {
             out.append(character)
         }
         endName()
-        return Translated(sql: out, names: names)
+        return Translated(sql: out, names: names, positional: number)
     }
 }

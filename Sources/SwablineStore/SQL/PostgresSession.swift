@@ -37,7 +37,7 @@ final class PostgresSession {
         let result = try perform(sql, arguments)
         var rows: [SQLRow] = []
         rows.reserveCapacity(result.rows.count)
-        var columns: [String]?
+        var columns: SQLColumns?
         for row in result.rows {
             var values: [DatabaseValue] = []
             var names: [String] = []
@@ -45,7 +45,7 @@ final class PostgresSession {
                 if columns == nil { names.append(cell.columnName) }
                 values.append(try Self.databaseValue(cell))
             }
-            if columns == nil { columns = names }
+            if columns == nil { columns = SQLColumns(names) }
             rows.append(SQLRow(columns: columns!, values: values))
         }
         return rows
@@ -55,6 +55,10 @@ final class PostgresSession {
         // SQL without arguments (the schema's DDL, function bodies) goes as written.
         let translated = arguments.isEmpty ? PlaceholderSQL.Translated(sql: sql, names: []) : PlaceholderSQL.postgres(sql)
         let values = arguments.positional(names: translated.names)
+        // PostgreSQL would take extra values unused; SQLite refuses them, and so does the store.
+        if translated.names.isEmpty, !arguments.isEmpty, values.count != translated.positional {
+            throw SQLError.argumentCount(given: values.count, expected: translated.positional, sql: sql)
+        }
         var binds = PostgresBindings(capacity: values.count)
         for value in values {
             switch value.storage {

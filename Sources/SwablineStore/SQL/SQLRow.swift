@@ -1,73 +1,101 @@
 import Foundation
 import GRDB
 
-/// One row of a result, from either engine, read by column name (case
-/// insensitive, leftmost wins, as GRDB reads them) or by position.
+/// The column names of one result, with each name's position found once
+/// per statement rather than once per row and column (GRDB lowercases the
+/// name at every lookup, which was a tenth of a lab delivery's CPU in
+/// issue #18's profile).
+final class SQLColumns: Sendable {
+    let names: [String]
+    private let positions: [String: Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        var positions: [String: Int] = [:]
+        for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
+        self.positions = positions
+    }
+
+    /// The leftmost column of that name; spelled otherwise, compared
+    /// case-insensitively, as SQL names are.
+    func index(of name: String) -> Int? {
+        positions[name] ?? names.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }
+    }
+}
+
+/// One row of a result, from either engine, read by column name (exact,
+/// else case insensitive; leftmost wins) or by position.
 ///
-/// An SQLite row is GRDB's own, borrowed while its statement steps (a
-/// record is decoded from it at once) and copied only when rows are kept;
-/// a PostgreSQL row arrives as names and `DatabaseValue`s.
+/// An SQLite row is read in place from its statement, which is stepped to
+/// it (a record is decoded from it at once), and copied only when rows are
+/// kept; a PostgreSQL row arrives as `DatabaseValue`s. Either way every
+/// column is read as one `DatabaseValue` and converted by the same code, so
+/// a column whose value the record's type cannot take is refused alike on
+/// both engines (GRDB's faster typed reads would turn SQLite's text into a
+/// number where PostgreSQL refuses it).
 struct SQLRow: @unchecked Sendable {
     private enum Storage {
-        case sqlite(Row)
-        case values(columns: [String], values: [DatabaseValue])
+        /// Valid only until the statement steps again.
+        case sqlite(SQLiteStatement)
+        case values([DatabaseValue])
     }
 
     private let storage: Storage
+    let columns: SQLColumns
 
-    init(sqlite row: Row) { storage = .sqlite(row) }
-    init(columns: [String], values: [DatabaseValue]) { storage = .values(columns: columns, values: values) }
+    init(sqlite statement: SQLiteStatement, columns: SQLColumns) {
+        storage = .sqlite(statement)
+        self.columns = columns
+    }
+
+    init(columns: SQLColumns, values: [DatabaseValue]) {
+        storage = .values(values)
+        self.columns = columns
+    }
 
     /// A row that outlives the statement it came from.
     func copy() -> SQLRow {
-        if case .sqlite(let row) = storage { return SQLRow(sqlite: row.copy()) }
-        return self
+        guard case .sqlite = storage else { return self }
+        return SQLRow(columns: columns, values: (0..<count).map(databaseValue(atIndex:)))
     }
 
-    var count: Int {
-        switch storage {
-        case .sqlite(let row): row.count
-        case .values(_, let values): values.count
-        }
-    }
+    var count: Int { columns.names.count }
 
     func databaseValue(atIndex index: Int) -> DatabaseValue {
         switch storage {
-        case .sqlite(let row): row[index]?.databaseValue ?? .null
-        case .values(_, let values): values[index]
+        case .sqlite(let statement): DatabaseValue(sqliteStatement: statement, index: CInt(index))
+        case .values(let values): values[index]
         }
     }
 
-    func index(forColumn name: String) -> Int? {
-        switch storage {
-        case .sqlite(let row): return Array(row.columnNames).firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }
-        case .values(let columns, _):
-            return columns.firstIndex { $0 == name } ?? columns.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }
-        }
-    }
+    func index(forColumn name: String) -> Int? { columns.index(of: name) }
 
     func decode<Value: DatabaseValueConvertible>(_ type: Value.Type = Value.self, atIndex index: Int) throws -> Value {
-        if case .sqlite(let row) = storage { return try row.decode(type, atIndex: index) }
-        guard index < count else { throw SQLError.missingColumn("#\(index)") }
-        let value = databaseValue(atIndex: index)
-        guard let decoded = Value.fromDatabaseValue(value) else { throw SQLError.undecodable(column: "#\(index)", value: value, as: "\(Value.self)") }
-        return decoded
+        try decode(type, at: index, column: "#\(index)")
     }
 
     func decode<Value: DatabaseValueConvertible>(_ type: Value.Type = Value.self, forColumn name: String) throws -> Value {
-        if case .sqlite(let row) = storage { return try row.decode(type, forColumn: name) }
         guard let index = index(forColumn: name) else {
             // A missing column reads as nil when nil is allowed, as in GRDB.
             if let value = Value.fromDatabaseValue(.null), value.databaseValue.isNull { return value }
             throw SQLError.missingColumn(name)
         }
-        let value = databaseValue(atIndex: index)
-        guard let decoded = Value.fromDatabaseValue(value) else { throw SQLError.undecodable(column: name, value: value, as: "\(Value.self)") }
-        return decoded
+        return try decode(type, at: index, column: name)
     }
 
     func decode<Value: DatabaseValueConvertible>(_ type: Value.Type = Value.self, forColumn column: Column) throws -> Value {
         try decode(type, forColumn: column.name)
+    }
+
+    private func decode<Value: DatabaseValueConvertible>(
+        _ type: Value.Type, at index: Int, column: @autoclosure () -> String
+    ) throws -> Value {
+        guard index >= 0, index < count else { throw SQLError.missingColumn(column()) }
+        let value = databaseValue(atIndex: index)
+        guard let decoded = Value.fromDatabaseValue(value) else {
+            throw SQLError.undecodable(column: column(), value: value, as: "\(Value.self)")
+        }
+        return decoded
     }
 
     // Subscripts read like GRDB's: for columns the query itself selects,
