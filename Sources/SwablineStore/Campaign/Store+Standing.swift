@@ -33,7 +33,7 @@ extension Store {
     static func writeStandings(_ db: SQLSession, _ changes: [(resident: Int64, state: StandingState)], round: Int64, now: String) throws {
         guard !changes.isEmpty else { return }
         var arguments = SQLArguments()
-        for (resident, state) in changes { arguments += [resident, state.standing, state.decidedBySample, round, now] }
+        for (resident, state) in changes { arguments.append(row: resident, state.standing, state.decidedBySample, round, now) }
         try db.cachedStatement(sql: """
             INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES \(MultiRow.values(changes.count, columns: 5))
             ON CONFLICT (resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,

@@ -54,7 +54,7 @@ extension Store {
         // Every member's outcome in one statement (a tube's members are distinct residents).
         if !outcomes.isEmpty {
             var arguments = SQLArguments()
-            for (resident, outcome) in outcomes { arguments += [round, resident, outcome, bySample[resident], now] }
+            for (resident, outcome) in outcomes { arguments.append(row: round, resident, outcome, bySample[resident], now) }
             try db.cachedStatement(
                 sql: """
                     INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES \(MultiRow.values(outcomes.count, columns: 5))

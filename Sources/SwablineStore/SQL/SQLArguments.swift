@@ -33,6 +33,12 @@ struct SQLArguments: ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, 
 
     mutating func append(_ value: (any DatabaseValueConvertible)?) { values.append(value?.databaseValue ?? .null) }
 
+    /// Appends one row's values, as a multi-row statement takes them, each
+    /// converted as its own type: no array of existentials per row.
+    mutating func append<each Value: DatabaseValueConvertible>(row value: repeat each Value) {
+        repeat values.append((each value).databaseValue)
+    }
+
     static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments { SQLArguments(lhs.values + rhs.values) }
     static func += (lhs: inout SQLArguments, rhs: SQLArguments) { lhs.values += rhs.values }
 

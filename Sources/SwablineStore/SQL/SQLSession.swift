@@ -69,11 +69,8 @@ final class SQLSession {
         case .sqlite:
             let sqlite = statement.sqlite!
             try bind(arguments, to: sqlite)
-            let columns = columns(of: sqlite)
-            let cursor = try Row.fetchCursor(sqlite)
-            while try cursor.next() != nil {
-                if try !each(SQLRow(sqlite: sqlite.sqliteStatement, columns: columns)) { break }
-            }
+            let rows = SQLiteRows(sqlite, columns: columns(of: sqlite))
+            while let row = try rows.next(), try each(row) {}
         case .postgres(let pg):
             for row in try pg.rows(statement.sql, arguments) where try !each(row) { break }
         }
@@ -201,4 +198,25 @@ extension DatabaseValueConvertible {
     static func fetchSet(_ statement: SQLStatement, arguments: SQLArguments = []) throws -> Set<Self> where Self: Hashable {
         Set(try fetchAll(statement, arguments: arguments))
     }
+}
+
+/// Steps an SQLite statement, bound and reset by `SQLSession.bind`, the
+/// way GRDB's cursors do (its error handling and checks), and hands out
+/// each row in place: no `Row` with its own copy of the column names per
+/// query, as GRDB's row cursor makes.
+private final class SQLiteRows: DatabaseCursor {
+    typealias Element = SQLRow
+    let _statement: Statement
+    var _isDone = false
+    private let columns: SQLColumns
+
+    init(_ statement: Statement, columns: SQLColumns) {
+        _statement = statement
+        self.columns = columns
+    }
+
+    /// A statement left stepped holds its read of the database until reset.
+    deinit { sqlite3_reset(_statement.sqliteStatement) }
+
+    func _element(sqliteStatement: SQLiteStatement) throws -> SQLRow { SQLRow(sqlite: sqliteStatement, columns: columns) }
 }

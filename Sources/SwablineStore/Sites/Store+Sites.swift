@@ -97,7 +97,7 @@ extension Store {
         for chunk in stride(from: 0, to: households.count, by: upsertChunk).map({ households[$0..<min($0 + upsertChunk, households.count)] }) {
             var arguments = SQLArguments()
             for entry in chunk {
-                arguments += [site, entry.household, entry.building, entry.unit, entry.room]
+                arguments.append(row: site, entry.household, entry.building, entry.unit, entry.room)
             }
             try db.execute(
                 sql: """
@@ -115,8 +115,9 @@ extension Store {
         for chunk in stride(from: 0, to: entries.count, by: upsertChunk).map({ entries[$0..<min($0 + upsertChunk, entries.count)] }) {
             var arguments = SQLArguments()
             for entry in chunk {
-                arguments += [entry.code, site, householdIDs[entry.household], entry.name, entry.idNumber, entry.phone, entry.priority,
-                              entry.singleTube, walkIn, now, entry.homebound]
+                arguments.append(
+                    row: entry.code, site, householdIDs[entry.household], entry.name, entry.idNumber, entry.phone, entry.priority,
+                    entry.singleTube, walkIn, now, entry.homebound)
             }
             try db.execute(
                 sql: """
