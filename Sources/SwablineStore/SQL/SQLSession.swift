@@ -104,6 +104,11 @@ final class SQLSession {
         guard arguments.values.count == expected else {
             throw SQLError.argumentCount(given: arguments.values.count, expected: expected, sql: statement.sql)
         }
+        // A statement whose last step failed answers its first reset with
+        // that failure, which GRDB's reset below would take as fatal (it is
+        // why GRDB drops a failed statement from its cache): reset it here
+        // first, and the error, already thrown once, is not raised again.
+        sqlite3_reset(sqlite)
         // Resets the statement and clears its bindings; GRDB then takes
         // the ones bound here as the statement's, and steps with them.
         statement.setUncheckedArguments(StatementArguments())
