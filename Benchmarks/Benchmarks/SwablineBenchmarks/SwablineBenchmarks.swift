@@ -71,6 +71,7 @@ let benchmarks: @Sendable () -> Void = {
     ) { benchmark in
         // A district's load arrives at many gates at once; no single gate has 20,000 people waiting.
         let bench = try await Synthetic.store(residents: 20_000, sites: 100)
+        defer { Synthetic.removeDatabase(at: bench.path) }
         benchmark.startMeasurement()
         let latencies = try await Synthetic.concurrently(count: 20_000, clients: 64) { index in
             _ = try await bench.store.checkIn(
@@ -89,6 +90,7 @@ let benchmarks: @Sendable () -> Void = {
     ) { benchmark in
         // 100,000 received pooled tubes of ten: a million residents whose outcomes the results decide.
         let bench = try await Synthetic.store(residents: 1_000_000, sites: 100)
+        defer { Synthetic.removeDatabase(at: bench.path) }
         let tubes = try bench.receivedTubes(perTube: 10)
         var rng = SeededGenerator(seed: 11)
         let deliveries = stride(from: 0, to: tubes, by: 500).map { first in
@@ -112,6 +114,7 @@ let benchmarks: @Sendable () -> Void = {
         // What the disk and SQLite allow for the rows a result must write: per tube one state
         // update and one custody event, per member one outcome row; WAL + FULL, prepared statements.
         let bench = try await Synthetic.store(residents: 1_000_000, sites: 100)
+        defer { Synthetic.removeDatabase(at: bench.path) }
         let tubes = try bench.receivedTubes(perTube: 10)
         let pool = try DatabasePool(path: bench.path)
         try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -141,6 +144,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Ceiling: 20,000 raw SQLite inserts, WAL + FULL, 256 per transaction", configuration: .init(maxIterations: 3)) { benchmark in
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("raw-\(UUID().uuidString).sqlite").path
+        defer { Synthetic.removeDatabase(at: path) }
         let pool = try DatabasePool(path: path)
         try await pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")

@@ -91,6 +91,12 @@ enum Synthetic {
         }
     }
 
+    /// Deletes a benchmark's SQLite file with its WAL and shared memory: a
+    /// million-resident store is 1.6 GB, and every iteration makes a new one.
+    static func removeDatabase(at path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     /// A store with `sites` sites sharing `residents` people in households of three.
     static func store(residents: Int, sites: Int) async throws -> Bench {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString).sqlite").path
