@@ -13,14 +13,10 @@ extension Store {
     }
 
     /// Applies one event to a resident's standing and writes it if it
-    /// changed. Returns the new state. `known` is the standing the caller
-    /// read in this transaction (a tube's members come with theirs), so it
-    /// is not read again.
+    /// changed. Returns the new state.
     @discardableResult
-    static func applyStanding(
-        _ db: SQLSession, resident: Int64, _ event: StandingEvent, round: Int64, now: String, known: StandingState? = nil
-    ) throws -> StandingState {
-        let before = try known ?? standingState(db, resident: resident)
+    static func applyStanding(_ db: SQLSession, resident: Int64, _ event: StandingEvent, round: Int64, now: String) throws -> StandingState {
+        let before = try standingState(db, resident: resident)
         let after = before.after(event)
         guard after != before else { return before }
         try writeStandings(db, [(resident, after)], round: round, now: now)

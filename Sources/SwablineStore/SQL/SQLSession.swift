@@ -95,20 +95,21 @@ final class SQLSession {
     /// delivery's CPU in issue #18's profile. The count is still checked,
     /// as `PostgresSession` checks it. Named arguments take GRDB's path.
     private func bind(_ arguments: SQLArguments, to statement: Statement) throws {
+        let sqlite = statement.sqliteStatement
+        // A statement whose last step failed answers its first reset with
+        // that failure, which GRDB's resets below would raise again (its
+        // `setUncheckedArguments` as fatal; that is why GRDB drops a failed
+        // statement from its cache): reset it here first, and the error,
+        // already thrown once, is not raised again.
+        sqlite3_reset(sqlite)
         guard arguments.named.isEmpty else {
             try statement.setArguments(arguments.statementArguments)
             return
         }
-        let sqlite = statement.sqliteStatement
         let expected = Int(sqlite3_bind_parameter_count(sqlite))
         guard arguments.values.count == expected else {
             throw SQLError.argumentCount(given: arguments.values.count, expected: expected, sql: statement.sql)
         }
-        // A statement whose last step failed answers its first reset with
-        // that failure, which GRDB's reset below would take as fatal (it is
-        // why GRDB drops a failed statement from its cache): reset it here
-        // first, and the error, already thrown once, is not raised again.
-        sqlite3_reset(sqlite)
         // Resets the statement and clears its bindings; GRDB then takes
         // the ones bound here as the statement's, and steps with them.
         statement.setUncheckedArguments(StatementArguments())
