@@ -35,8 +35,8 @@ struct Serve: AsyncParsableCommand {
         Self.environment("SWABLINE_BAD_SIGNATURES_PER_LAB_PER_MINUTE") ?? AccessLimits.standard.signaturesPerLab.burst
 
     @Option(help: """
-        Seconds a connection may stay silent (no request, or a stalled body) before it is closed \
-        (env SWABLINE_IDLE_TIMEOUT). The board's event stream is not silent: it sends a heartbeat.
+        Seconds a connection may stay silent (no request, or a stalled body) before it is closed, \
+        at most \(BodyReading.deadline.components.seconds) (env SWABLINE_IDLE_TIMEOUT). The board's event stream is not silent: it sends a heartbeat.
         """)
     var idleTimeout: Double = Double(ProcessInfo.processInfo.environment["SWABLINE_IDLE_TIMEOUT"] ?? "") ?? 30
 
@@ -85,6 +85,13 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(flag) must be at least 1, not \(value).")
         }
         guard idleTimeout > 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be a number of seconds above 0.") }
+        // A body that stops arriving is closed only by the idle timeout (`BodyReading`): a longer one would hold
+        // stalled uploads past the time any body is given.
+        let bodyDeadline = BodyReading.deadline.components.seconds
+        guard idleTimeout <= Double(bodyDeadline) else {
+            throw ValidationError(
+                "--idle-timeout must be at most \(bodyDeadline) seconds, the time a request body may take to arrive, not \(idleTimeout).")
+        }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1, not \(maxConnections).") }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither for HTTP.")

@@ -11,4 +11,12 @@ struct ConnectionAbuseTests {
         let run = try PythonScript.run(["Tests/connections/test_abuse.py", ServerProcess.binary.path])
         #expect(run.status == 0, "Tests/connections/test_abuse.py failed:\n\(run.output)")
     }
+
+    @Test("an idle timeout longer than a request body may take is refused at start, with the limit")
+    func idleTimeoutBound() async throws {
+        // A stalled body is closed by the idle timeout alone: past the body's 45 s it would be held too long.
+        let workspace = try await Workspace("idle-timeout")
+        let refused = try workspace.run(["serve", "--port", "0", "--idle-timeout", "46"])
+        #expect(refused.status != 0 && refused.output.contains("--idle-timeout must be at most 45 seconds"), "\(refused.output)")
+    }
 }

@@ -35,6 +35,44 @@ struct LabDeliveryTests {
         #expect(outcome.outcome == .poolPositive)
     }
 
+    @Test("a delivery's later results see what its earlier ones wrote, as if each had come in a delivery of its own")
+    func deliverySeesItsOwnWrites() async throws {
+        // One resident in a Round 1 pool and, swabbed later, a Round 2 single tube: the single's negative, first in
+        // the delivery, answers the older pool's positive for them (their household is still raised), and the single
+        // tube listed again is a duplicate. A delivery that read every tube and member up front and kept those reads
+        // would raise them anyway.
+        func deliver(_ batches: [[(String, TubeResult)]]) async throws -> (fates: [ResultFate], rows: [String]) {
+            let f = try await Fixture.make()
+            let people = try await f.household("1-2-401")
+            try await f.shipTube("P1", residents: people, box: "B1")
+            _ = try await f.store.openRound(name: "Round 2", for: .sites([Fixture.site]))
+            try await f.shipTube("S1", residents: [people[0]], box: "B2", mode: .single)
+            var fates: [ResultFate] = []
+            for (index, batch) in batches.enumerated() {
+                fates += try await f.results("w\(index)", batch).results?.map(\.fate) ?? []
+            }
+            let rows = try await f.store.read { db in
+                try String.fetchAll(db, sql: """
+                    SELECT r.code || ' round ' || o.round_id || ' ' || o.status || ' by ' || coalesce(o.decided_by_sample, 0)
+                    FROM outcome o JOIN resident r ON r.id = o.resident_id
+                    UNION ALL
+                    SELECT r.code || ' standing ' || st.status || ' by ' || coalesce(st.decided_by_sample, 0)
+                    FROM standing st JOIN resident r ON r.id = st.resident_id ORDER BY 1
+                    """)
+            }
+            #expect(try await f.store.outcome(resident: people[0], by: f.coordinator).standing == .cleared)
+            #expect(try await f.store.outcome(resident: people[1], by: f.coordinator).standing == .poolPositive)
+            return (fates, rows)
+        }
+        let results: [(String, TubeResult)] = [("S1", .negative), ("P1", .positive), ("S1", .negative)]
+        let together = try await deliver([results])
+        let apart = try await deliver(results.map { [$0] })
+        #expect(together.fates == [.applied, .applied, .duplicate])
+        #expect(together.fates == apart.fates)
+        #expect(together.rows == apart.rows)
+        #expect(together.rows.count == 7, "three Round 1 outcomes, one of Round 2, three standings")
+    }
+
     @Test("a resent receipt or pickup with another tube count is refused, not answered as the first")
     func resentCountMustMatch() async throws {
         let f = try await Fixture.make()

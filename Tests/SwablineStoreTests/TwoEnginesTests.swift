@@ -20,13 +20,13 @@ struct TwoEnginesTests {
     }
 
     @Test(":name placeholders become one number each, however often they appear; casts, times and a bare colon stay")
-    func named() {
+    func named() throws {
         let translated = PlaceholderSQL.translate(
             "SELECT CAST(x AS TEXT)::text, '10:30' FROM t WHERE a = :site AND (b = :round OR c = :site) AND d = ': '")
         #expect(translated.sql == "SELECT CAST(x AS TEXT)::text, '10:30' FROM t WHERE a = $1 AND (b = $2 OR c = $1) AND d = ': '")
         #expect(translated.names == ["site", "round"])
         let arguments: SQLArguments = ["round": 7, "site": "fangfeiyuan", "unused": 1]
-        #expect(arguments.positional(names: translated.names) == ["fangfeiyuan".databaseValue, 7.databaseValue])
+        #expect(try arguments.positional(names: translated.names, sql: translated.sql) == ["fangfeiyuan".databaseValue, 7.databaseValue])
     }
 
     @Test("a PostgreSQL address lists its hosts in order, and a bad one is refused with a sentence")
@@ -71,6 +71,11 @@ struct TwoEnginesTests {
         await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: sum, arguments: [1]) } }
         await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: sum, arguments: [1, 2, 3]) } }
         await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: "SELECT 'twelve'") } }
+        // Placeholders left without values: refused alike, not sent as a bare `?` or bound NULL by PostgreSQL.
+        await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: sum) } }
+        let named = "SELECT CAST(:a AS INTEGER) + CAST(:b AS INTEGER)"
+        #expect(try await f.store.read { try Int64.fetchOne($0, sql: named, arguments: ["a": 1, "b": 2]) } == 3)
+        await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: named, arguments: ["a": 1]) } }
         try await f.store.read { db in
             let row = try #require(try SQLRow.fetchOne(db, sql: "SELECT 1 AS a, 2 AS b, 'x' AS c"))
             #expect(try row.decode(Int64.self, forColumn: "a") == 1)

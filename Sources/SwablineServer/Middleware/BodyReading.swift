@@ -12,10 +12,10 @@ import NIOCore
 /// 30 s), so no piece can wait long past the deadline, and a request does
 /// not pay for a task group and a sleeping task (7 % of a check-in's CPU
 /// in issue #18's profile).
-enum BodyReading {
+public enum BodyReading {
     /// Long enough for a lab's 8 MB delivery over a slow mobile link
     /// (about 2 Mbit/s), short enough that stalled uploads cannot pile up.
-    static let deadline: Duration = .seconds(45)
+    public static let deadline: Duration = .seconds(45)
 
     static func collect(_ request: Request, upTo maxSize: Int, within deadline: Duration = deadline) async throws -> ByteBuffer {
         let clock = ContinuousClock()

@@ -44,16 +44,18 @@ extension Store {
     /// members are distinct residents, and household contacts are touched
     /// only for a single tube, whose one member is written by then, so
     /// nothing written here changes a standing still to be taken from
-    /// `members`.
+    /// `members`. Returns the household contacts whose standing it wrote.
+    @discardableResult
     static func applyResultToStandings(
         _ db: SQLSession, result: TubeResult, mode: TubeMode, round: Int64, members: [TubeMemberRow], now: String
-    ) throws {
+    ) throws -> [Int64] {
         let changes = members.compactMap { member -> (resident: Int64, state: StandingState)? in
             let after = member.standing.after(.result(result, mode: mode, sample: member.sampleID))
             return after == member.standing ? nil : (member.residentID, after)
         }
         try writeStandings(db, changes, round: round, now: now)
-        guard result == .positive, !mode.isPooled else { return }
+        guard result == .positive, !mode.isPooled else { return [] }
+        var contacts: [Int64] = []
         for member in members {
             for contact in try Int64.fetchAll(
                 db.cachedStatement(sql: """
@@ -61,8 +63,10 @@ extension Store {
                     """), arguments: [member.residentID])
             {
                 try applyStanding(db, resident: contact, .householdPositive(sample: member.sampleID), round: round, now: now)
+                contacts.append(contact)
             }
         }
+        return contacts
     }
 
     /// The resident's newest single-tube sample: only a single tube can clear

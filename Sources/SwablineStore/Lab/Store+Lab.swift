@@ -168,13 +168,15 @@ extension Store {
             case let .tubeResults(results):
                 var fates: [LabDeliveryAnswer.Fate] = []
                 let subscribers = Subscribers()
+                let reads = try DeliveryReads(db, tubes: results.map(\.tube), lab: lab)
                 let received = Timestamp.date(now)
                 for posted in results {
                     let fate: ResultFate
                     do {
-                        let tube = try Self.labTube(db, posted.tube, lab: lab)
+                        let tube = try reads.tube(db, posted.tube, lab: lab)
                         try Self.checkTestedAt(posted, firstSwab: tube?.firstSampledAt, received: received)
-                        fate = try Self.applyResult(db, posted, to: tube?.tube, lab: lab, webhookID: webhookID, now: now, subscribers: subscribers)
+                        fate = try Self.applyResult(
+                            db, posted, to: tube?.tube, lab: lab, webhookID: webhookID, now: now, subscribers: subscribers, reads: reads)
                     } catch StoreError.rule(.testedAtOutOfRange) where !timesRefuseDelivery {
                         fate = .testedAtOutOfRange
                     }
@@ -227,20 +229,22 @@ extension Store {
     /// another lab's tube is unknown to it (rule 7), and does not say when it
     /// was sampled either.
     static func labTube(_ db: SQLSession, _ code: String, lab: String) throws -> LabTubeRow? {
-        try LabTubeRow.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT t.*, (SELECT min(s.sampled_at) FROM sample s WHERE s.tube_code = t.code) AS first_sampled_at
-                FROM tube t JOIN box b ON b.code = t.box_code WHERE t.code = ? AND b.lab_id = ?
-                """),
-            arguments: [code, lab])
+        try LabTubeRow.fetchOne(db.cachedStatement(sql: labTubeSQL + " AND t.code = ?"), arguments: [lab, code])
     }
+
+    /// A lab's tubes (`LabTubeRow`), bound to the lab; the caller adds
+    /// which tubes (`labTube`, `DeliveryReads`).
+    static let labTubeSQL = """
+        SELECT t.*, (SELECT min(s.sampled_at) FROM sample s WHERE s.tube_code = t.code) AS first_sampled_at
+        FROM tube t JOIN box b ON b.code = t.box_code WHERE b.lab_id = ?
+        """
 
     /// Applies one tube's result to `tube` (the lab's tube by that code, or
     /// nil) (rule 4: exactly once; a conflicting one is kept as an anomaly,
     /// never overwrites) and updates its members' outcomes.
     static func applyResult(
         _ db: SQLSession, _ posted: PostedResult, to tube: TubeRecord?, lab: String, webhookID: String, now: String,
-        subscribers: Subscribers
+        subscribers: Subscribers, reads: DeliveryReads
     ) throws -> ResultFate {
         let recorded = tube?.result
         let fate = ResultMatching.fate(of: posted.result, state: tube?.state, recorded: recorded)
@@ -251,9 +255,11 @@ extension Store {
                 sql: "UPDATE tube SET state = ?, result = ?, ct = ?, tested_at = ?, result_code = ? WHERE code = ?").execute(
                 arguments: [TubeState.resulted, posted.result, posted.ct, posted.testedAt, posted.code, posted.tube])
             try recordCustody(db, subject: .tube, code: posted.tube, event: .resulted, actor: .lab(id: lab), now: now)
-            try decideOutcomes(
+            let written = try decideOutcomes(
                 db, tube: posted.tube, round: tube.roundID, mode: tube.mode,
-                cause: .labResult(posted.result, testedAt: posted.testedAt), now: now, subscribers: subscribers)
+                cause: .labResult(posted.result, testedAt: posted.testedAt), now: now, subscribers: subscribers,
+                members: reads.members(of: posted.tube))
+            reads.wrote(written)
             try enqueueCallback(
                 db, event: .tubeResulted, subscribers: try subscribers.of(.tubeResulted, db), orderingKey: "tube:\(posted.tube)", now: now
             ) {

@@ -26,21 +26,18 @@ extension Store {
     /// caller's transaction. A member decided by a later sample keeps that
     /// outcome; an unreadable retest keeps a pool-positive member so
     /// (`ResultMatching.outcomes`). The members, their outcomes and their
-    /// standings are one read; `subscribers` carries the outbox's lookups
-    /// across the tubes of one transaction.
+    /// standings are one read, unless the caller read them already
+    /// (`members`, see `DeliveryReads`); `subscribers` carries the
+    /// outbox's lookups across the tubes of one transaction. Returns the
+    /// residents whose outcome or standing it wrote.
+    @discardableResult
     static func decideOutcomes(
         _ db: SQLSession, tube: String, round: Int64, mode: TubeMode, cause: OutcomeCause, now: String,
-        subscribers: Subscribers = Subscribers()
-    ) throws {
-        let members = try TubeMemberRow.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status,
-                  st.status AS standing, st.decided_by_sample AS standing_decided_by_sample FROM sample s
-                LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
-                LEFT JOIN standing st ON st.resident_id = s.resident_id
-                WHERE s.tube_code = ?
-                """),
-            arguments: [tube])
+        subscribers: Subscribers = Subscribers(), members known: [TubeMemberRow]? = nil
+    ) throws -> Set<Int64> {
+        let members = try known
+            ?? TubeMemberRow.fetchAll(db.cachedStatement(sql: tubeMembersSQL + " WHERE s.tube_code = ? ORDER BY s.id"), arguments: [tube])
+        var written = Set(members.map(\.residentID))
         let bySample = Dictionary(uniqueKeysWithValues: members.map { ($0.residentID, $0.sampleID) })
         let outcomes = ResultMatching.outcomes(
             for: cause.result, mode: mode,
@@ -48,7 +45,7 @@ extension Store {
                 .init(resident: $0.residentID, sampleSequence: $0.sampleID, decidedBySequence: $0.decidedBySample, current: $0.current)
             })
         if case let .labResult(result, _) = cause {
-            try applyResultToStandings(db, result: result, mode: mode, round: round, members: members, now: now)
+            written.formUnion(try applyResultToStandings(db, result: result, mode: mode, round: round, members: members, now: now))
             if result == .positive { try applyResultToIsolation(db, tube: tube, round: round, now: now) }
         }
         // Every member's outcome in one statement (a tube's members are distinct residents).
@@ -89,5 +86,15 @@ extension Store {
                 return callback
             }
         }
+        return written
     }
+
+    /// A tube's members (`TubeMemberRow`), each with the round's outcome
+    /// and their standing; the caller says which tubes, and in what order.
+    static let tubeMembersSQL = """
+        SELECT s.tube_code, s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status,
+          st.status AS standing, st.decided_by_sample AS standing_decided_by_sample FROM sample s
+        LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
+        LEFT JOIN standing st ON st.resident_id = s.resident_id
+        """
 }

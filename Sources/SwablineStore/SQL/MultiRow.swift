@@ -12,3 +12,23 @@ enum MultiRow {
         "(" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
 }
+
+extension MultiRow {
+    /// The longest `IN` list the store binds: 512 values and a few more
+    /// are well inside both engines' limits on bound values.
+    static let inListLimit = 512
+
+    /// `values` as `IN` lists of a few sizes only (powers of two up to
+    /// `inListLimit`), each padded by repeating its last value, which
+    /// matches nothing new: a cached statement per size, not one per
+    /// count a caller happens to have.
+    static func inLists<Value>(_ values: [Value]) -> [(list: String, values: [Value])] {
+        stride(from: 0, to: values.count, by: inListLimit).map { start in
+            var chunk = Array(values[start..<min(start + inListLimit, values.count)])
+            var size = 1
+            while size < chunk.count { size *= 2 }
+            chunk += Array(repeating: chunk[chunk.count - 1], count: size - chunk.count)
+            return (list(size), chunk)
+        }
+    }
+}

@@ -51,10 +51,22 @@ final class PostgresSession {
         return rows
     }
 
+    /// SQL run without arguments goes as written: the schema's DDL, whose
+    /// function bodies (between `$$`) are PostgreSQL's own. Any other SQL
+    /// with placeholders and no values for them is refused, as SQLite
+    /// refuses it, rather than sent with a bare `?`.
+    private static func unbound(_ sql: String) throws -> PlaceholderSQL.Translated {
+        if !sql.contains("$$") {
+            let translated = PlaceholderSQL.postgres(sql)
+            if let name = translated.names.first { throw SQLError.missingArgument(name: name, sql: sql) }
+            if translated.positional > 0 { throw SQLError.argumentCount(given: 0, expected: translated.positional, sql: sql) }
+        }
+        return PlaceholderSQL.Translated(sql: sql, names: [])
+    }
+
     private func perform(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
-        // SQL without arguments (the schema's DDL, function bodies) goes as written.
-        let translated = arguments.isEmpty ? PlaceholderSQL.Translated(sql: sql, names: []) : PlaceholderSQL.postgres(sql)
-        let values = arguments.positional(names: translated.names)
+        let translated = arguments.isEmpty ? try Self.unbound(sql) : PlaceholderSQL.postgres(sql)
+        let values = try arguments.positional(names: translated.names, sql: sql)
         // PostgreSQL would take extra values unused; SQLite refuses them, and so does the store.
         if translated.names.isEmpty, !arguments.isEmpty, values.count != translated.positional {
             throw SQLError.argumentCount(given: values.count, expected: translated.positional, sql: sql)

@@ -54,7 +54,11 @@ struct SQLArguments: ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, 
 
     /// The values in the order of PostgreSQL's `$n`, given the names in
     /// order of their numbers (`PlaceholderSQL`).
-    func positional(names: [String]) -> [DatabaseValue] {
-        names.isEmpty ? values : names.map { named[$0] ?? .null }
+    func positional(names: [String], sql: String) throws -> [DatabaseValue] {
+        guard !names.isEmpty else { return values }
+        return try names.map { name in
+            guard let value = named[name] else { throw SQLError.missingArgument(name: name, sql: sql) }
+            return value
+        }
     }
 }

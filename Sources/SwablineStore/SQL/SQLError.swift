@@ -10,6 +10,9 @@ enum SQLError: Error, CustomStringConvertible {
     /// A statement was given more or fewer values than it has placeholders
     /// (a programming error, refused alike by both engines).
     case argumentCount(given: Int, expected: Int, sql: String)
+    /// A statement's named placeholder was given no value (refused alike
+    /// by both engines: PostgreSQL would otherwise bind it NULL).
+    case missingArgument(name: String, sql: String)
     /// A UNIQUE, FOREIGN KEY or CHECK constraint refused a write.
     case constraint(String)
     /// PostgreSQL could not serialize this transaction beside a concurrent
@@ -34,6 +37,7 @@ enum SQLError: Error, CustomStringConvertible {
         case .missingColumn(let name): "no column \(name) in the result"
         case .undecodable(let column, let value, let type): "column \(column) holds \(value), not a \(type)"
         case .argumentCount(let given, let expected, let sql): "\(given) values given for \(expected) placeholders in: \(sql)"
+        case .missingArgument(let name, let sql): "no value given for :\(name) in: \(sql)"
         case .constraint(let why): "a constraint refused the write: \(why)"
         case .mustRetry(let why): "the transaction must be retried: \(why)"
         case .database(let why): "database error: \(why)"

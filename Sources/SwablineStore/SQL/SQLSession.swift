@@ -103,6 +103,12 @@ final class SQLSession {
         // already thrown once, is not raised again.
         sqlite3_reset(sqlite)
         guard arguments.named.isEmpty else {
+            // Checked here as PostgreSQL's side checks it (`SQLArguments.positional`), so both refuse alike.
+            for index in stride(from: 1, through: sqlite3_bind_parameter_count(sqlite), by: 1) {
+                guard let cName = sqlite3_bind_parameter_name(sqlite, index) else { continue }
+                let name = String(String(cString: cName).dropFirst())
+                guard arguments.named[name] != nil else { throw SQLError.missingArgument(name: name, sql: statement.sql) }
+            }
             try statement.setArguments(arguments.statementArguments)
             return
         }
