@@ -112,12 +112,15 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock], maxIterations: 2)
     ) { benchmark in
         // What the disk and SQLite allow for the rows a result must write: per tube one state
-        // update and one custody event, per member one outcome row; WAL + FULL, prepared statements.
+        // update and one custody event, per member one outcome row; WAL and the store's writer settings
+        // (FULL), prepared statements.
         let bench = try await Synthetic.store(residents: 1_000_000, sites: 100)
         defer { Synthetic.removeDatabase(at: bench.path) }
         let tubes = try bench.receivedTubes(perTube: 10)
         let pool = try DatabasePool(path: bench.path)
-        try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        try await pool.writeWithoutTransaction { db in
+            for pragma in Store.writerPragmas { try db.execute(sql: pragma) }
+        }
         benchmark.startMeasurement()
         for first in stride(from: 0, to: tubes, by: 500) {
             try await pool.write { db in

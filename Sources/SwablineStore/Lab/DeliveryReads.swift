@@ -24,22 +24,29 @@ extension Store {
         private var written: Set<Int64> = []
 
         init(_ db: SQLSession, tubes codes: [String], lab: String) throws {
+            var found: [String: TubeRecord] = [:]
             for (list, chunk) in MultiRow.inLists(Array(Set(codes)).sorted()) {
-                for row in try LabTubeRow.fetchAll(
-                    db.cachedStatement(sql: Store.labTubeSQL + " AND t.code IN \(list)"), arguments: SQLArguments([lab] + chunk))
+                for tube in try TubeRecord.fetchAll(
+                    db.cachedStatement(sql: "SELECT t.* \(Store.labTubesFrom) AND t.code IN \(list)"), arguments: SQLArguments([lab] + chunk))
                 {
-                    tubes[row.tube.code] = row
-                    members[row.tube.code] = []
+                    found[tube.code] = tube
+                    members[tube.code] = []
                 }
             }
-            for (list, chunk) in MultiRow.inLists(tubes.keys.sorted()) {
+            // A tube's first swab is its members' earliest, read with them rather than by a second look at each sample.
+            var firstSwab: [String: String] = [:]
+            for (list, chunk) in MultiRow.inLists(found.keys.sorted()) {
                 try db.cachedStatement(sql: Store.tubeMembersSQL + " WHERE s.tube_code IN \(list) ORDER BY s.tube_code, s.id").forEachRow(
                     arguments: SQLArguments(chunk)
                 ) { row in
-                    members[row["tube_code"], default: []].append(try TubeMemberRow(row: row))
+                    let tube: String = row["tube_code"]
+                    let sampledAt: String = row["sampled_at"]
+                    members[tube, default: []].append(try TubeMemberRow(row: row))
+                    if firstSwab[tube].map({ sampledAt < $0 }) ?? true { firstSwab[tube] = sampledAt }
                     return true
                 }
             }
+            tubes = found.mapValues { LabTubeRow(tube: $0, firstSampledAt: firstSwab[$0.code]) }
         }
 
         /// The lab's tube by `code`, or nil when it has none by that code.

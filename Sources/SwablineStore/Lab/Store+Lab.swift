@@ -232,12 +232,13 @@ extension Store {
         try LabTubeRow.fetchOne(db.cachedStatement(sql: labTubeSQL + " AND t.code = ?"), arguments: [lab, code])
     }
 
-    /// A lab's tubes (`LabTubeRow`), bound to the lab; the caller adds
-    /// which tubes (`labTube`, `DeliveryReads`).
+    /// A lab's tube (`LabTubeRow`), bound to the lab; the caller adds which.
     static let labTubeSQL = """
-        SELECT t.*, (SELECT min(s.sampled_at) FROM sample s WHERE s.tube_code = t.code) AS first_sampled_at
-        FROM tube t JOIN box b ON b.code = t.box_code WHERE b.lab_id = ?
+        SELECT t.*, (SELECT min(s.sampled_at) FROM sample s WHERE s.tube_code = t.code) AS first_sampled_at \(labTubesFrom)
         """
+
+    /// A lab's tubes, bound to the lab.
+    static let labTubesFrom = "FROM tube t JOIN box b ON b.code = t.box_code WHERE b.lab_id = ?"
 
     /// Applies one tube's result to `tube` (the lab's tube by that code, or
     /// nil) (rule 4: exactly once; a conflicting one is kept as an anomaly,

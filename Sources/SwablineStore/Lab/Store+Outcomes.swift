@@ -92,7 +92,7 @@ extension Store {
     /// A tube's members (`TubeMemberRow`), each with the round's outcome
     /// and their standing; the caller says which tubes, and in what order.
     static let tubeMembersSQL = """
-        SELECT s.tube_code, s.resident_id, s.id AS sample_id, o.decided_by_sample, o.status,
+        SELECT s.tube_code, s.resident_id, s.id AS sample_id, s.sampled_at, o.decided_by_sample, o.status,
           st.status AS standing, st.decided_by_sample AS standing_decided_by_sample FROM sample s
         LEFT JOIN outcome o ON o.round_id = s.round_id AND o.resident_id = s.resident_id
         LEFT JOIN standing st ON st.resident_id = s.resident_id

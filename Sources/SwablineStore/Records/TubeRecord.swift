@@ -126,4 +126,9 @@ struct LabTubeRow: RowDecodable, Sendable {
         tube = try TubeRecord(row: row)
         firstSampledAt = try row.decode(forColumn: Column("first_sampled_at"))
     }
+
+    init(tube: TubeRecord, firstSampledAt: String?) {
+        self.tube = tube
+        self.firstSampledAt = firstSampledAt
+    }
 }
