@@ -71,6 +71,9 @@ struct TwoEnginesTests {
         await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: sum, arguments: [1]) } }
         await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: sum, arguments: [1, 2, 3]) } }
         await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: "SELECT 'twelve'") } }
+        // Text is bound as its bytes: an empty one is '' (not NULL), and Chinese comes back whole.
+        let joined = "SELECT CAST(? AS TEXT) || '|' || CAST(? AS TEXT)"
+        #expect(try await f.store.read { try String.fetchOne($0, sql: joined, arguments: ["", "芳菲苑 1-2-401"]) } == "|芳菲苑 1-2-401")
         // Placeholders left without values: refused alike, not sent as a bare `?` or bound NULL by PostgreSQL.
         await #expect(throws: SQLError.self) { try await f.store.read { try Int64.fetchOne($0, sql: sum) } }
         let named = "SELECT CAST(:a AS INTEGER) + CAST(:b AS INTEGER)"

@@ -30,11 +30,15 @@ extension Store {
         guard !changes.isEmpty else { return }
         var arguments = SQLArguments()
         for (resident, state) in changes { arguments.append(row: resident, state.standing, state.decidedBySample, round, now) }
-        try db.cachedStatement(sql: """
-            INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES \(MultiRow.values(changes.count, columns: 5))
-            ON CONFLICT (resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
-              round_id = excluded.round_id, updated_at = excluded.updated_at
-            """).execute(arguments: arguments)
+        try db.cachedStatement(sql: standingUpsert[changes.count]).execute(arguments: arguments)
+    }
+
+    static let standingUpsert = MultiRowSQL(upTo: TubeMode.pooled20.capacity) { rows in
+        """
+        INSERT INTO standing (resident_id, status, decided_by_sample, round_id, updated_at) VALUES \(MultiRow.values(rows, columns: 5))
+        ON CONFLICT (resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
+          round_id = excluded.round_id, updated_at = excluded.updated_at
+        """
     }
 
     /// What a tube's result does to its members' standings, and to their

@@ -52,12 +52,7 @@ extension Store {
         if !outcomes.isEmpty {
             var arguments = SQLArguments()
             for (resident, outcome) in outcomes { arguments.append(row: round, resident, outcome, bySample[resident], now) }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES \(MultiRow.values(outcomes.count, columns: 5))
-                    ON CONFLICT (round_id, resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
-                      updated_at = excluded.updated_at
-                    """).execute(arguments: arguments)
+            try db.cachedStatement(sql: outcomeUpsert[outcomes.count]).execute(arguments: arguments)
         }
         let outcomeSubscribers = try subscribers.of(.residentOutcome, db)
         for (resident, outcome) in outcomes {
@@ -87,6 +82,15 @@ extension Store {
             }
         }
         return written
+    }
+
+    /// Writes the outcomes of a tube's members, one row each.
+    static let outcomeUpsert = MultiRowSQL(upTo: TubeMode.pooled20.capacity) { rows in
+        """
+        INSERT INTO outcome (round_id, resident_id, status, decided_by_sample, updated_at) VALUES \(MultiRow.values(rows, columns: 5))
+        ON CONFLICT (round_id, resident_id) DO UPDATE SET status = excluded.status, decided_by_sample = excluded.decided_by_sample,
+          updated_at = excluded.updated_at
+        """
     }
 
     /// A tube's members (`TubeMemberRow`), each with the round's outcome

@@ -32,3 +32,18 @@ extension MultiRow {
         }
     }
 }
+
+/// A statement that differs only by how many rows it writes, its SQL
+/// built once per count up to `limit` (a tube's members: at most 20)
+/// rather than at every call.
+struct MultiRowSQL: Sendable {
+    private let built: [String]
+    private let make: @Sendable (Int) -> String
+
+    init(upTo limit: Int, _ make: @escaping @Sendable (_ rows: Int) -> String) {
+        built = (0...limit).map(make)
+        self.make = make
+    }
+
+    subscript(rows: Int) -> String { rows < built.count ? built[rows] : make(rows) }
+}

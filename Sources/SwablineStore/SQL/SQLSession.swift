@@ -120,12 +120,27 @@ final class SQLSession {
         // the ones bound here as the statement's, and steps with them.
         statement.setUncheckedArguments(StatementArguments())
         for (index, value) in arguments.values.enumerated() {
-            let code = value.bind(to: sqlite, at: CInt(index + 1))
+            let code: CInt
+            if case .string(var text) = value.storage {
+                // Text by its UTF-8 bytes and length: GRDB's binding hands SQLite a C string, which
+                // for a short string (a tube or resident code) is a fresh heap copy each time.
+                code = text.withUTF8 { bytes in
+                    sqlite3_bind_text(sqlite, CInt(index + 1), bytes.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(Self.emptyText.utf8Start),
+                        CInt(bytes.count), Self.transient)
+                }
+            } else {
+                code = value.bind(to: sqlite, at: CInt(index + 1))
+            }
             guard code == SQLITE_OK else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errstr(code)), sql: statement.sql)
             }
         }
     }
+
+    /// SQLite's `SQLITE_TRANSIENT`: it copies the bytes before the call returns.
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// Where an empty text points: a NULL pointer would bind NULL, not "".
+    private static let emptyText: StaticString = ""
 
     private func columns(of statement: Statement) -> SQLColumns {
         let id = ObjectIdentifier(statement)
