@@ -33,19 +33,31 @@ extension Store {
                     members[tube.code] = []
                 }
             }
-            // A tube's first swab is its members' earliest, read with them rather than by a second look at each sample.
+            // A tube's first swab is its members' earliest, read with them rather than by a second look at each
+            // sample. The rows come tube by tube, so each tube is gathered whole before it is filed.
             var firstSwab: [String: String] = [:]
+            var tube = "", gathered: [TubeMemberRow] = [], earliest = ""
+            func file() {
+                guard !gathered.isEmpty else { return }
+                members[tube] = gathered
+                firstSwab[tube] = earliest
+            }
             for (list, chunk) in MultiRow.inLists(found.keys.sorted()) {
                 try db.cachedStatement(sql: Store.tubeMembersSQL + " WHERE s.tube_code IN \(list) ORDER BY s.tube_code, s.id").forEachRow(
                     arguments: SQLArguments(chunk)
                 ) { row in
-                    let tube: String = row["tube_code"]
+                    let code: String = row["tube_code"]
                     let sampledAt: String = row["sampled_at"]
-                    members[tube, default: []].append(try TubeMemberRow(row: row))
-                    if firstSwab[tube].map({ sampledAt < $0 }) ?? true { firstSwab[tube] = sampledAt }
+                    if code != tube {
+                        file()
+                        (tube, gathered, earliest) = (code, [], sampledAt)
+                    }
+                    gathered.append(try TubeMemberRow(row: row))
+                    earliest = min(earliest, sampledAt)
                     return true
                 }
             }
+            file()
             tubes = found.mapValues { LabTubeRow(tube: $0, firstSampledAt: firstSwab[$0.code]) }
         }
 
