@@ -145,14 +145,18 @@ final class PostgresSession {
 
     /// PostgreSQL's errors in the store's terms: a constraint is a refusal
     /// the request caused; a serialization failure or deadlock asks for the
-    /// whole transaction again; a lost connection is the database's, not
+    /// whole transaction again, and so does a full lock table (53200 "out
+    /// of shared memory": SERIALIZABLE keeps each transaction's read locks
+    /// until every transaction beside it has ended, so under load the
+    /// table can fill, and frees itself as they end; past the retries it is
+    /// a 503, nothing written); a lost connection is the database's, not
     /// the request's.
     static func sqlError(_ error: any Error) -> any Error {
         guard let error = error as? PSQLError else { return error }
         if error.code == .server, let state = error.serverInfo?[.sqlState] {
             let message = error.serverInfo?[.message] ?? state
             switch state {
-            case "40001", "40P01": return SQLError.mustRetry(message)
+            case "40001", "40P01", "53200": return SQLError.mustRetry(message)
             case _ where state.hasPrefix("23"): return SQLError.constraint(message)
             // The server is shutting down, or is a standby now (a demoted primary refuses writes).
             case "57P01", "57P02", "57P03", "25006": return SQLError.connectionLost(message)
