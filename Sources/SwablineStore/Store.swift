@@ -22,28 +22,32 @@ public final class Store: Sendable {
     /// requests at its front (see the writer benchmark).
     public static let defaultMaxBatch = 256
 
-    /// Set on the writer connection when the store opens.
-    ///
-    /// - `synchronous = FULL`, after GRDB turns WAL on (GRDB itself
-    ///   chooses NORMAL there): a committed transaction survives power
-    ///   loss, which is what a 2xx promises (rule 5).
-    /// - `temp_store = MEMORY`: each request runs in its own savepoint
-    ///   (`GroupCommitWriter`), whose journal of the pages it changes
-    ///   SQLite writes to a temporary file past 64 KiB. A lab delivery of
-    ///   500 tubes changes far more than that, and those writes were a
-    ///   sixth of its time in issue #18's profile; the journal is needed
-    ///   only to roll the savepoint back, never after a crash.
-    public static let writerPragmas = ["PRAGMA synchronous = FULL", "PRAGMA temp_store = MEMORY"]
+    /// `synchronous = FULL`, set on the writer after GRDB turns WAL on
+    /// (GRDB itself chooses NORMAL there): a committed transaction
+    /// survives power loss, which is what a 2xx promises (rule 5).
+    static let durableWrites = "PRAGMA synchronous = FULL"
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    ///
-    /// The writer connection gets `writerPragmas` (FULL durability, rule 5).
+    /// `temp_store = MEMORY`, set on the writer once the schema is
+    /// migrated. Each request runs in its own savepoint
+    /// (`GroupCommitWriter`), whose journal of the pages it changes SQLite
+    /// writes to a temporary file past 64 KiB: a lab delivery of 500 tubes
+    /// changes far more than that, and those writes were 15 % of its CPU
+    /// in issue #18's profile (5 % of its time measured). The journal only
+    /// rolls a savepoint back, never serves after a crash. Not before the
+    /// migrations: an index built on a city's table sorts through
+    /// temporary files, which must not all sit in memory.
+    static let savepointJournalInMemory = "PRAGMA temp_store = MEMORY"
+
+    /// The writer's settings, for a benchmark that must write as the store does.
+    public static let writerPragmas = [durableWrites, savepointJournalInMemory]
+
+    /// Opens (creating if needed) the database at `path` and migrates it;
+    /// the writer connection gets `writerPragmas`.
     public convenience init(path: String, maxBatch: Int = Store.defaultMaxBatch, clock: @escaping @Sendable () -> Date = Date.init) throws {
         let pool = try DatabasePool(path: path, configuration: Self.configuration)
-        try pool.writeWithoutTransaction { db in
-            for pragma in Self.writerPragmas { try db.execute(sql: pragma) }
-        }
+        try pool.writeWithoutTransaction { try $0.execute(sql: Self.durableWrites) }
         try self.init(database: pool, maxBatch: maxBatch, clock: clock)
+        try pool.writeWithoutTransaction { try $0.execute(sql: Self.savepointJournalInMemory) }
     }
 
     /// A store on a private in-memory database: nothing is durable, so it

@@ -41,36 +41,76 @@ struct LabDeliveryTests {
         // the delivery, answers the older pool's positive for them (their household is still raised), and the single
         // tube listed again is a duplicate. A delivery that read every tube and member up front and kept those reads
         // would raise them anyway.
-        func deliver(_ batches: [[(String, TubeResult)]]) async throws -> (fates: [ResultFate], rows: [String]) {
-            let f = try await Fixture.make()
-            let people = try await f.household("1-2-401")
+        let results: [(String, TubeResult)] = [("S1", .negative), ("P1", .positive), ("S1", .negative)]
+        func ship(_ f: Fixture, _ people: [String]) async throws {
             try await f.shipTube("P1", residents: people, box: "B1")
             _ = try await f.store.openRound(name: "Round 2", for: .sites([Fixture.site]))
             try await f.shipTube("S1", residents: [people[0]], box: "B2", mode: .single)
-            var fates: [ResultFate] = []
-            for (index, batch) in batches.enumerated() {
-                fates += try await f.results("w\(index)", batch).results?.map(\.fate) ?? []
-            }
-            let rows = try await f.store.read { db in
-                try String.fetchAll(db, sql: """
-                    SELECT r.code || ' round ' || o.round_id || ' ' || o.status || ' by ' || coalesce(o.decided_by_sample, 0)
-                    FROM outcome o JOIN resident r ON r.id = o.resident_id
-                    UNION ALL
-                    SELECT r.code || ' standing ' || st.status || ' by ' || coalesce(st.decided_by_sample, 0)
-                    FROM standing st JOIN resident r ON r.id = st.resident_id ORDER BY 1
-                    """)
-            }
-            #expect(try await f.store.outcome(resident: people[0], by: f.coordinator).standing == .cleared)
-            #expect(try await f.store.outcome(resident: people[1], by: f.coordinator).standing == .poolPositive)
-            return (fates, rows)
         }
-        let results: [(String, TubeResult)] = [("S1", .negative), ("P1", .positive), ("S1", .negative)]
-        let together = try await deliver([results])
-        let apart = try await deliver(results.map { [$0] })
+        let together = try await delivered([results], ship: ship)
+        let apart = try await delivered(results.map { [$0] }, ship: ship)
         #expect(together.fates == [.applied, .applied, .duplicate])
         #expect(together.fates == apart.fates)
         #expect(together.rows == apart.rows)
         #expect(together.rows.count == 7, "three Round 1 outcomes, one of Round 2, three standings")
+        #expect(together.standings == [.cleared, .poolPositive, .poolPositive])
+    }
+
+    @Test("a household contact raised by a single tube's positive stays a contact when a later pool of the same delivery is positive")
+    func contactsSeenByLaterTubes() async throws {
+        // The contacts' standings are written by the single tube's positive, after the delivery read its members:
+        // the pool must take them as written (a contact outranks a pool-positive), not as read before.
+        let results: [(String, TubeResult)] = [("S1", .positive), ("P2", .positive)]
+        func ship(_ f: Fixture, _ people: [String]) async throws {
+            try await f.shipTube("S1", residents: [people[0]], box: "B1", mode: .single)
+            try await f.shipTube("P2", residents: Array(people.dropFirst()), box: "B2")
+        }
+        let together = try await delivered([results], ship: ship)
+        let apart = try await delivered(results.map { [$0] }, ship: ship)
+        #expect(together.fates == [.applied, .applied])
+        #expect(together.rows == apart.rows)
+        #expect(together.standings == [.positive, .householdContact, .householdContact])
+    }
+
+    @Test("a delivery of more tubes than one read takes: the tubes on both sides of the 512th are found")
+    func deliveryPastOneRead() async throws {
+        let f = try await Fixture.make()
+        try await f.shipTube("B1", residents: ["FFY000001"], box: "X1")
+        try await f.shipTube("B2", residents: ["FFY000002"], box: "X2", station: "s2")
+        // In code order 511 unknown codes, then B1 (the 512th), B2 (the 513th), then 100 more unknown.
+        let unknown = (0..<511).map { String(format: "A%03d", $0) } + (0..<100).map { String(format: "C%03d", $0) }
+        let answer = try await f.results("w1", (unknown + ["B1", "B2"]).map { ($0, .negative) })
+        let fates = Dictionary(uniqueKeysWithValues: (answer.results ?? []).map { ($0.tube, $0.fate) })
+        #expect(fates["B1"] == .applied && fates["B2"] == .applied)
+        #expect(fates.count == 613 && fates.values.filter { $0 == .unknownTube }.count == 611)
+        #expect(try await f.store.outcome(resident: "FFY000002", by: f.coordinator).outcome == .negative)
+    }
+
+    /// The fates, the outcome and standing rows, and the household's
+    /// standings after `batches` of results on a new store, whose tubes
+    /// `ship` makes for the household 1-2-401.
+    private func delivered(
+        _ batches: [[(String, TubeResult)]], ship: (Fixture, [String]) async throws -> Void
+    ) async throws -> (fates: [ResultFate], rows: [String], standings: [Standing]) {
+        let f = try await Fixture.make()
+        let people = try await f.household("1-2-401")
+        try await ship(f, people)
+        var fates: [ResultFate] = []
+        for (index, batch) in batches.enumerated() {
+            fates += try await f.results("w\(index)", batch).results?.map(\.fate) ?? []
+        }
+        let rows = try await f.store.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT r.code || ' round ' || o.round_id || ' ' || o.status || ' by ' || coalesce(o.decided_by_sample, 0)
+                FROM outcome o JOIN resident r ON r.id = o.resident_id
+                UNION ALL
+                SELECT r.code || ' standing ' || st.status || ' by ' || coalesce(st.decided_by_sample, 0)
+                FROM standing st JOIN resident r ON r.id = st.resident_id ORDER BY 1
+                """)
+        }
+        var standings: [Standing] = []
+        for code in people { standings.append(try await f.store.outcome(resident: code, by: f.coordinator).standing) }
+        return (fates, rows, standings)
     }
 
     @Test("a resent receipt or pickup with another tube count is refused, not answered as the first")
